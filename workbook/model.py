@@ -320,9 +320,7 @@ def parse_datetime(value: object, what: str = "The time") -> datetime:
             return datetime.fromisoformat(text).replace(tzinfo=None)
         except ValueError:
             pass
-    raise InvalidInput(
-        f"{what} must be a real date and time like 2026-03-01T18:30 (got {_shown(value)})."
-    )
+    raise InvalidInput(f"{what} must be a real date and time like 2026-03-01T18:30 (got {_shown(value)}).")
 
 
 def parse_signals(values: Iterable[object]) -> frozenset[Signal]:
