@@ -1,0 +1,45 @@
+# Two commands on a fresh machine:  make app  (install and serve)  and  make test  (install and test).
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8866
+
+.PHONY: app test lint bench browser clean
+
+$(VENV)/.app: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.app
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $@
+
+# Debian's Chromium drives the browser tests (a browser download cannot work here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+app: $(VENV)/.app
+	@echo ""
+	@echo "  Reconnect Workbook is starting at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	@echo ""
+	$(VENV)/bin/voila notebooks/dashboard.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
+
+test: $(VENV)/.test browser
+	$(PY) -m ruff check workbook tests benchmarks
+	$(PY) -m pytest
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check workbook tests benchmarks
+	$(PY) -m ruff format --check workbook tests benchmarks
+
+bench: $(VENV)/.test browser
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .hypothesis

@@ -1,0 +1,241 @@
+"""The command line: a thin shell over the package.
+
+Each command parses its arguments at the edge, calls the library and prints. Every deliberate error
+(`WorkbookError`) becomes one line on stderr and exit code 2; argparse's own usage errors do too.
+`assess` and `check-message` import neither pandas nor matplotlib, nor the store, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import InvalidInput, PersonNotFound, WorkbookError
+from .model import Assessment, parse_date
+
+__all__ = ["COMMANDS", "main"]
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message} (try --help)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def assessment_to_dict(name: str, assessment: Assessment) -> dict[str, Any]:
+    """The JSON shape DESIGN.md promises for `assess --json`."""
+    from .content import load_rules
+
+    texts = load_rules().flag_texts
+    return {
+        "person": name,
+        "band": assessment.band.value,
+        "score": assessment.score,
+        "earliest_contact": (
+            assessment.earliest_contact.isoformat() if assessment.earliest_contact else None
+        ),
+        "flags": [
+            {
+                "code": flag.code.value,
+                "explanation": texts[flag.code],
+                "events": [
+                    {
+                        "kind": e.kind.value,
+                        "at": e.at.isoformat(timespec="seconds"),
+                        **({"channel": e.channel.value} if e.channel else {}),
+                    }
+                    for e in flag.events
+                ],
+            }
+            for flag in assessment.flags
+        ],
+        "next_step": assessment.next_step,
+        "reasons": list(assessment.reasons),
+    }
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from .guidance import assess
+    from .transfer import parse_document
+
+    today = parse_date(args.today, "--today") if args.today else date.today()
+    people = parse_document(_read_bytes(args.file))
+    wanted = args.person.strip().casefold()
+    match = next((p for p in people if p.name.casefold() == wanted), None)
+    if match is None:
+        names = ", ".join(p.name for p in people) or "nobody"
+        raise PersonNotFound(f'No person called "{args.person}" in {args.file} (it has: {names}).')
+    result = assessment_to_dict(match.name, assess(match, today))
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['person']}: {result['band'].replace('_', ' ')}")
+        print(f"Readiness score: {result['score'] if result['score'] is not None else 'not yet'}")
+        if result["earliest_contact"]:
+            print(f"Earliest contact: {result['earliest_contact']}")
+        print(f"\nNext step: {result['next_step']}")
+        for reason in result["reasons"]:
+            print(f"  - {reason}")
+        for flag in result["flags"]:
+            print(f"Flag {flag['code']} ({len(flag['events'])}): {flag['explanation']}")
+    return 0
+
+
+def _check_message(args: argparse.Namespace) -> int:
+    from .messages import check_message
+
+    text = _read_stdin() if args.text == "-" else args.text
+    result = check_message(text).to_dict()
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['verdict'].replace('_', ' ')} (score {result['score']})")
+        for issue in result["issues"]:
+            print(f'  - {issue["code"]}: "{issue["excerpt"]}" -> {issue["suggestion"]}')
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        count = len(store.people())
+        store.backup(Path(args.file))
+    print(f"Exported {count} {'person' if count == 1 else 'people'} to {args.file}.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        summary = store.import_file(_read_bytes(args.file), replace=args.replace)
+    print(_summary_line(summary))
+    return 0
+
+
+def _people(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        names = store.people()
+    print("\n".join(names) if names else "No one yet. Add a person in the workbook, or run: demo")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .content import DATA_DIR
+
+    with _store(args) as store:
+        summary = store.import_file(
+            (DATA_DIR / "examples" / "demo.json").read_bytes(), replace=args.replace
+        )
+    print(_summary_line(summary) + " (fictional examples, to explore the workbook)")
+    return 0
+
+
+def _summary_line(summary: Any) -> str:
+    parts = []
+    if summary.added:
+        parts.append("added " + ", ".join(summary.added))
+    if summary.replaced:
+        parts.append("replaced " + ", ".join(summary.replaced))
+    return ("Imported: " + "; ".join(parts) + ".") if parts else "Nothing to import."
+
+
+def _store(args: argparse.Namespace):
+    from .store import Store
+
+    return Store(Path(args.home) / "workbook.db") if args.home else Store.open_default()
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file at {path}.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder, not a file.") from None
+    except OSError as error:
+        raise InvalidInput(f"Could not read {path}: {error.strerror}.") from None
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("The draft on standard input is not UTF-8 text.") from None
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m workbook",
+        description="Reconnect Workbook on the command line. Nothing here sends a message.",
+    )
+    parser.add_argument(
+        "--home",
+        help="the workbook folder (default: $WORKBOOK_HOME, or your per-user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    p = commands.add_parser("assess", help="what to do next for one person in an export file")
+    p.add_argument("file", metavar="FILE", help="an export file (JSON), or - for standard input")
+    p.add_argument("--person", required=True, metavar="NAME", help="whose situation to assess")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="assess as of this date (default: today)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_assess)
+
+    p = commands.add_parser("check-message", help="check a draft for pressure and over-apology")
+    p.add_argument("text", metavar="TEXT", help="the draft, or - to read it from standard input")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_check_message)
+
+    p = commands.add_parser("export", help="write everything in the workbook to a JSON file")
+    p.add_argument("file", metavar="FILE", help="where to write (readable only by you)")
+    p.set_defaults(run=_export)
+
+    p = commands.add_parser("import", help="add the people in an export file to the workbook")
+    p.add_argument("file", metavar="FILE", help="an export file (JSON), or - for standard input")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace people of the same name (a backup is written first)",
+    )
+    p.set_defaults(run=_import)
+
+    p = commands.add_parser("people", help="list the people in the workbook")
+    p.set_defaults(run=_people)
+
+    p = commands.add_parser("demo", help="load fictional example people to explore with")
+    p.add_argument("--replace", action="store_true", help="reload them if already there")
+    p.set_defaults(run=_demo)
+    return parser
+
+
+COMMANDS = ("assess", "check-message", "export", "import", "people", "demo")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except WorkbookError as error:
+        print(f"error: {_one_line(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
