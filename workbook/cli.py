@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -147,9 +148,11 @@ def _summary_line(summary: Any) -> str:
 
 
 def _store(args: argparse.Namespace):
-    from .store import Store
+    from .store import HOME_ENV, Store
 
-    return Store(Path(args.home) / "workbook.db") if args.home else Store.open_default()
+    if args.home:  # the same as setting WORKBOOK_HOME: the folder is the workbook's, kept private
+        os.environ[HOME_ENV] = args.home
+    return Store.open_default()
 
 
 def _read_bytes(path: str) -> bytes:
