@@ -11,11 +11,15 @@ while the app runs.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ContentError
+from .model import Channel, EventKind, Goal, JournalKind, Relationship, Signal, Tone, WhatHappened
 
 if TYPE_CHECKING:
     from .guidance import GuidanceRules
@@ -24,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATA_DIR",
+    "Labels",
+    "load_labels",
     "load_message_rules",
     "load_questionnaire",
     "load_rules",
@@ -78,3 +84,48 @@ def load_templates(data_dir: Path | None = None) -> tuple[Template, ...]:
     from .questions import templates_from_mapping
 
     return templates_from_mapping(read_toml("templates.toml", data_dir), source="templates.toml")
+
+
+_LABELLED: dict[str, type[StrEnum]] = {
+    "relationship": Relationship,
+    "what_happened": WhatHappened,
+    "goal": Goal,
+    "signals": Signal,
+    "event_kinds": EventKind,
+    "channels": Channel,
+    "tones": Tone,
+    "journal_kinds": JournalKind,
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words shown for each fixed choice, by table and stored value."""
+
+    tables: Mapping[str, Mapping[str, str]]
+
+    def __call__(self, member: StrEnum) -> str:
+        table = next(name for name, kind in _LABELLED.items() if isinstance(member, kind))
+        return self.tables[table][member.value]
+
+    def options(self, kind: type[StrEnum], exclude: tuple[StrEnum, ...] = ()) -> list[tuple[str, str]]:
+        """(label, value) pairs for a widget, in the enum's order."""
+        return [(self(m), m.value) for m in kind if m not in exclude]
+
+
+@cache
+def load_labels(data_dir: Path | None = None) -> Labels:
+    """The display words for every enum (data/labels.toml); every member must have one."""
+    data = read_toml("labels.toml", data_dir)
+    for table, kind in _LABELLED.items():
+        entries = data.get(table)
+        if not isinstance(entries, Mapping):
+            raise ContentError(f"labels.toml: the [{table}] table is missing.")
+        for member in kind:
+            text = entries.get(member.value)
+            if not isinstance(text, str) or not text.strip():
+                raise ContentError(f"labels.toml, [{table}] {member.value}: a label is needed.")
+        unknown = set(entries) - {m.value for m in kind}
+        if unknown:
+            raise ContentError(f"labels.toml, [{table}]: unknown key {sorted(unknown)[0]}.")
+    return Labels({table: dict(data[table]) for table in _LABELLED})
