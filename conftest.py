@@ -15,6 +15,10 @@ def pytest_configure(config) -> None:
     home = tempfile.mkdtemp(prefix="workbook-test-home-")
     os.environ["WORKBOOK_HOME"] = home
     os.environ.setdefault("MPLBACKEND", "Agg")
+    import contextlib
+    import io
+
     from workbook.cli import main
 
-    assert main(["--home", home, "demo"]) == 0
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["--home", home, "demo"]) == 0
