@@ -1,0 +1,388 @@
+"""The questions and message templates: the real content loads, malformed content is refused
+with a message naming the file and the item, answers are parsed or refused kindly, and a
+template never lets the caller's words act as anything but words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from workbook.content import load_questionnaire, load_templates
+from workbook.errors import ContentError, InvalidInput
+from workbook.model import CORE_IDS, MAX_TEXT_LENGTH, Goal, WhatHappened
+from workbook.questions import (
+    SECTION_IDS,
+    Option,
+    Question,
+    QuestionKind,
+    Template,
+    TemplateKind,
+    templates_for,
+)
+
+# --- The real content -----------------------------------------------------------------------
+
+
+def test_the_real_questionnaire_has_every_section_in_order():
+    questionnaire = load_questionnaire()
+    assert tuple(s.id for s in questionnaire.sections) == SECTION_IDS
+
+
+def test_every_core_question_is_a_likert_statement_in_motives():
+    questionnaire = load_questionnaire()
+    for core_id in CORE_IDS:
+        question = questionnaire.question(core_id)
+        assert question.section == "motives"
+        assert question.kind is QuestionKind.LIKERT
+        assert (question.low_label, question.high_label) == ("Strongly disagree", "Strongly agree")
+
+
+def test_the_real_templates_load_and_cover_every_goal_and_situation():
+    templates = load_templates()
+    assert len(templates) >= 8
+    assert {t.kind for t in templates} == set(TemplateKind)
+    for goal in Goal:
+        for what_happened in WhatHappened:
+            assert templates_for(templates, goal, what_happened), (goal, what_happened)
+
+
+# Words that would read as a chance of winning someone back, or as pushing past a no
+# (Foshay & O'Sullivan 2018; the seeds' manipulative tips are left out on purpose).
+PUSHING_PHRASES = (
+    "give up",
+    "win them",
+    "win back",
+    "get them back",
+    "back together",
+    "chances",
+    "jealous",
+    "make them",
+    "convince",
+    "grand gesture",
+    "please reply",
+    "let me know",
+)
+
+
+def _all_content_text() -> list[str]:
+    questionnaire = load_questionnaire()
+    texts = [s.title for s in questionnaire.sections] + [s.intro for s in questionnaire.sections]
+    for q in questionnaire.questions:
+        texts += [q.prompt, q.help, q.placeholder, *(o.label for o in q.options)]
+    for t in load_templates():
+        texts += [t.title, t.text, t.note]
+    return texts
+
+
+def test_no_prompt_or_template_pushes_towards_them():
+    for text in _all_content_text():
+        for phrase in PUSHING_PHRASES:
+            assert phrase not in text.lower(), f"{phrase!r} in {text!r}"
+
+
+def test_every_filled_template_reads_as_gentle_to_the_draft_checker():
+    messages = pytest.importorskip("workbook.messages")
+    for template in load_templates():
+        text = template.fill("Sam", "that band we both like")
+        result = messages.check_message(text)
+        assert result.verdict == "gentle", (template.id, result)
+
+
+# --- Malformed content ------------------------------------------------------------------------
+
+
+def _questions_toml(their_side: str, core_ids: tuple[str, ...] = CORE_IDS) -> str:
+    """A valid questions.toml, except that section 'their_side' is given by the test."""
+    parts = []
+    for section_id in SECTION_IDS:
+        if section_id == "their_side":
+            parts.append(their_side)
+            continue
+        parts.append(f'[[section]]\nid = "{section_id}"\ntitle = "T"\nintro = "I"\n')
+        if section_id == "motives":
+            for core_id in core_ids:
+                parts.append(f'[[section.question]]\nid = "{core_id}"\nkind = "likert"\nprompt = "P"\n')
+        else:
+            parts.append(f'[[section.question]]\nid = "{section_id}_note"\nkind = "text"\nprompt = "P"\n')
+    return "\n".join(parts)
+
+
+def _their_side(question: str) -> str:
+    return f'[[section]]\nid = "their_side"\ntitle = "T"\nintro = "I"\n\n{question}'
+
+
+def test_the_fixture_builder_makes_valid_content(tmp_path: Path):
+    good = _their_side('[[section.question]]\nid = "felt"\nkind = "text"\nprompt = "P"\n')
+    (tmp_path / "questions.toml").write_text(_questions_toml(good))
+    assert load_questionnaire(tmp_path).question("felt").section == "their_side"
+
+
+MALFORMED_QUESTIONS = {
+    "duplicate_id": (
+        _questions_toml(
+            _their_side('[[section.question]]\nid = "start_note"\nkind = "text"\nprompt = "Again"\n')
+        ),
+        ["questions.toml", "section 'their_side'", "question 'start_note'", "unique"],
+    ),
+    "unknown_kind": (
+        _questions_toml(_their_side('[[section.question]]\nid = "felt"\nkind = "slider"\nprompt = "P"\n')),
+        ["questions.toml", "section 'their_side'", "question 'felt'", "'slider'"],
+    ),
+    "choice_without_options": (
+        _questions_toml(_their_side('[[section.question]]\nid = "felt"\nkind = "choice"\nprompt = "P"\n')),
+        ["questions.toml", "section 'their_side'", "question 'felt'", "at least two options"],
+    ),
+    "duplicate_option": (
+        _questions_toml(
+            _their_side(
+                '[[section.question]]\nid = "felt"\nkind = "multi"\nprompt = "P"\n'
+                'options = [{value = "hurt", label = "Hurt"}, {value = "hurt", label = "Sad"}]\n'
+            )
+        ),
+        ["questions.toml", "question 'felt'", "option 2", "'hurt' is used twice"],
+    ),
+    "empty_prompt": (
+        _questions_toml(_their_side('[[section.question]]\nid = "felt"\nkind = "text"\nprompt = "  "\n')),
+        ["questions.toml", "section 'their_side'", "question 'felt'", "prompt is empty"],
+    ),
+    "likert_with_options": (
+        _questions_toml(
+            _their_side(
+                '[[section.question]]\nid = "felt"\nkind = "likert"\nprompt = "P"\n'
+                'options = [{value = "a", label = "A"}, {value = "b", label = "B"}]\n'
+            )
+        ),
+        ["questions.toml", "question 'felt'", "likert question cannot have options"],
+    ),
+    "missing_core_id": (
+        _questions_toml(
+            _their_side('[[section.question]]\nid = "felt"\nkind = "text"\nprompt = "P"\n'),
+            core_ids=tuple(i for i in CORE_IDS if i != "accept_no"),
+        ),
+        ["questions.toml", "section 'motives'", "question 'accept_no'", "missing"],
+    ),
+}
+
+
+@pytest.mark.parametrize("fixture", MALFORMED_QUESTIONS, ids=list(MALFORMED_QUESTIONS))
+def test_malformed_questions_are_refused_naming_file_and_item(tmp_path: Path, fixture: str):
+    text, fragments = MALFORMED_QUESTIONS[fixture]
+    (tmp_path / "questions.toml").write_text(text)
+    with pytest.raises(ContentError) as caught:
+        load_questionnaire(tmp_path)
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+def test_a_core_question_that_is_not_likert_is_refused(tmp_path: Path):
+    text = _questions_toml(
+        _their_side('[[section.question]]\nid = "felt"\nkind = "text"\nprompt = "P"\n')
+    ).replace('id = "calm_waiting"\nkind = "likert"', 'id = "calm_waiting"\nkind = "text"')
+    (tmp_path / "questions.toml").write_text(text)
+    with pytest.raises(ContentError, match="question 'calm_waiting': a core question must be"):
+        load_questionnaire(tmp_path)
+
+
+def _template(**changes: str) -> str:
+    fields = {
+        "id": '"hello"',
+        "kind": '"check_in"',
+        "title": '"Hello"',
+        "goals": '["friendship"]',
+        "what_happened": '["other"]',
+        "note": '"When it fits."',
+        "text": '"Hi {name}, no need to reply."',
+    }
+    fields.update(changes)
+    return "[[template]]\n" + "".join(f"{key} = {value}\n" for key, value in fields.items())
+
+
+MALFORMED_TEMPLATES = {
+    "bad_placeholder": (
+        _template(text='"Hi {first_name}, hope you are well."'),
+        ["templates.toml", "template 'hello'", "{first_name}"],
+    ),
+    "format_field_placeholder": (
+        _template(text='"Hi {name}, {0.__class__}"'),
+        ["templates.toml", "template 'hello'", "{0.__class__}"],
+    ),
+    "stray_brace": (
+        _template(text='"Hi {name, hope you are well."'),
+        ["templates.toml", "template 'hello'", "stray brace"],
+    ),
+    "unknown_goal": (
+        _template(goals='["friendship", "get_back_together"]'),
+        ["templates.toml", "template 'hello'", "'get_back_together'", "romance"],
+    ),
+    "unknown_kind": (
+        _template(kind='"grand_gesture"'),
+        ["templates.toml", "template 'hello'", "'grand_gesture'"],
+    ),
+    "duplicate_id": (
+        _template() + "\n" + _template(),
+        ["templates.toml", "template 'hello'", "used twice"],
+    ),
+    "too_long": (
+        _template(text='"Hi {name}, ' + "really " * 90 + 'sorry."'),
+        ["templates.toml", "template 'hello'", "under 80"],
+    ),
+}
+
+
+@pytest.mark.parametrize("fixture", MALFORMED_TEMPLATES, ids=list(MALFORMED_TEMPLATES))
+def test_malformed_templates_are_refused_naming_file_and_item(tmp_path: Path, fixture: str):
+    text, fragments = MALFORMED_TEMPLATES[fixture]
+    (tmp_path / "templates.toml").write_text(text)
+    with pytest.raises(ContentError) as caught:
+        load_templates(tmp_path)
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+# --- Answers ------------------------------------------------------------------------------------
+
+
+def _question(kind: QuestionKind, **fields: object) -> Question:
+    return Question(id="q", section="s", kind=kind, prompt="P", **fields)
+
+
+FEELINGS = (Option("hurt", "Hurt"), Option("angry", "Angry"), Option("lost", "Lost"))
+
+
+@pytest.mark.parametrize("raw, stored", [(1, 1), (5, 5), (" 3 ", 3)])
+def test_likert_accepts_one_to_five(raw: object, stored: int):
+    assert _question(QuestionKind.LIKERT).validate(raw) == stored
+
+
+@pytest.mark.parametrize("raw", [True, False, 0, 6, 2.5, "three", ""])
+def test_likert_refuses_anything_else(raw: object):
+    with pytest.raises(InvalidInput, match="from 1 .strongly disagree. to 5"):
+        _question(QuestionKind.LIKERT).validate(raw)
+
+
+@pytest.mark.parametrize("kind", list(QuestionKind))
+def test_no_answer_is_refused_rather_than_stored(kind: QuestionKind):
+    with pytest.raises(InvalidInput, match="Please answer"):
+        _question(kind, options=FEELINGS if kind in ("choice", "multi") else ()).validate(None)
+
+
+def test_choice_accepts_an_option_value_and_refuses_anything_else():
+    question = _question(QuestionKind.CHOICE, options=FEELINGS)
+    assert question.validate("angry") == "angry"
+    with pytest.raises(InvalidInput, match='"Hurt", "Angry", "Lost"'):
+        question.validate("relieved")
+    with pytest.raises(InvalidInput):
+        question.validate(["angry"])
+
+
+def test_multi_keeps_known_choices_once_in_the_order_shown():
+    question = _question(QuestionKind.MULTI, options=FEELINGS)
+    assert question.validate(["lost", "hurt", "lost"]) == ["hurt", "lost"]
+    assert question.validate([]) == []
+
+
+@pytest.mark.parametrize("raw", [["hurt", "jealous"], "hurt", 3])
+def test_multi_refuses_unknown_choices_and_non_lists(raw: object):
+    with pytest.raises(InvalidInput):
+        _question(QuestionKind.MULTI, options=FEELINGS).validate(raw)
+
+
+def test_text_is_kept_within_its_limit():
+    assert _question(QuestionKind.TEXT).validate("  I miss them.  ") == "I miss them."
+    assert len(_question(QuestionKind.TEXT).validate("a" * MAX_TEXT_LENGTH)) == MAX_TEXT_LENGTH
+    with pytest.raises(InvalidInput, match="under 20,000 characters"):
+        _question(QuestionKind.TEXT).validate("a" * (MAX_TEXT_LENGTH + 1))
+    with pytest.raises(InvalidInput, match="under 10 characters"):
+        _question(QuestionKind.TEXT, max_length=10).validate("eleven char")
+
+
+def test_text_refuses_nul_and_a_required_blank():
+    with pytest.raises(InvalidInput, match="NUL"):
+        _question(QuestionKind.TEXT).validate("hello\x00")
+    with pytest.raises(InvalidInput, match="even a few words"):
+        _question(QuestionKind.TEXT, required=True).validate("   ")
+
+
+def test_a_date_is_stored_as_iso_and_refused_in_the_future_when_today_is_known():
+    question = _question(QuestionKind.DATE)
+    today = date(2026, 3, 1)
+    assert question.validate("2026-03-01", today=today) == "2026-03-01"
+    assert question.validate(date(2025, 12, 24), today=today) == "2025-12-24"
+    assert question.validate("2026-03-02") == "2026-03-02"  # no clock here, so no refusal
+    with pytest.raises(InvalidInput, match="in the future"):
+        question.validate("2026-03-02", today=today)
+    with pytest.raises(InvalidInput, match="real date"):
+        question.validate("yesterday", today=today)
+
+
+# --- Templates ----------------------------------------------------------------------------------
+
+
+def _made_template(
+    text: str = "Hi {name}, I thought of {shared_thing}.",
+    kind: TemplateKind = TemplateKind.SHARED_MEMORY,
+    goals: frozenset[Goal] = frozenset({Goal.FRIENDSHIP}),
+    what_happened: frozenset[WhatHappened] = frozenset({WhatHappened.I_PUSHED_AWAY}),
+    template_id: str = "t",
+) -> Template:
+    return Template(template_id, kind, "Title", text, goals, what_happened, "note")
+
+
+@pytest.mark.parametrize(
+    "name, shared_thing",
+    [
+        ("{shared_thing}", "{name}"),
+        ("{0.__class__}", "{name.__init__.__globals__}"),
+        (r"Sam \1 \g<0>", "50% of {}"),
+    ],
+)
+def test_fill_inserts_the_callers_words_literally(name: str, shared_thing: str):
+    filled = _made_template().fill(name, shared_thing)
+    assert filled == f"Hi {name}, I thought of {shared_thing}."
+
+
+def test_fill_asks_for_what_the_template_needs():
+    with pytest.raises(InvalidInput, match="something you share"):
+        _made_template().fill("Sam")
+    with pytest.raises(InvalidInput, match="their name"):
+        _made_template().fill("  ", "the band")
+    assert _made_template(text="Hi {name}.").fill("Sam") == "Hi Sam."
+
+
+def test_every_real_template_fills_without_leftover_braces():
+    for template in load_templates():
+        filled = template.fill("Sam", "that band we both like")
+        assert "{" not in filled and "}" not in filled, template.id
+
+
+def test_templates_for_returns_only_the_suitable_ones_best_first():
+    closure = _made_template(
+        kind=TemplateKind.CLOSURE, goals=frozenset(Goal), what_happened=frozenset(WhatHappened)
+    )
+    apology = _made_template(
+        kind=TemplateKind.APOLOGY,
+        goals=frozenset({Goal.APOLOGY, Goal.CLOSURE}),
+        what_happened=frozenset(WhatHappened),
+    )
+    romance_only = _made_template(
+        kind=TemplateKind.CHECK_IN,
+        goals=frozenset({Goal.ROMANCE}),
+        what_happened=frozenset(WhatHappened),
+    )
+    rejected_only = _made_template(
+        kind=TemplateKind.APOLOGY,
+        goals=frozenset({Goal.APOLOGY}),
+        what_happened=frozenset({WhatHappened.I_REJECTED_THEM}),
+    )
+    templates = (closure, apology, romance_only, rejected_only)
+
+    assert templates_for(templates, Goal.APOLOGY, WhatHappened.I_BROKE_UP) == (apology, closure)
+    assert templates_for(templates, Goal.APOLOGY, WhatHappened.I_REJECTED_THEM) == (
+        rejected_only,
+        apology,
+        closure,
+    )
+    assert templates_for(templates, Goal.CLOSURE, WhatHappened.OTHER) == (closure, apology)
+    assert templates_for(templates, Goal.FRIENDSHIP, WhatHappened.OTHER) == (closure,)
