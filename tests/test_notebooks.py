@@ -1,0 +1,105 @@
+"""The notebooks, executed in order as a person would, with what they show checked.
+
+nbval (configured in pyproject.toml) already runs every notebook and fails on any error. It cannot
+check outputs here, because committed notebooks carry none. So this test executes them with
+nbclient against a fresh WORKBOOK_HOME holding the demo people, keeps the widget state, and checks
+what a person would see: each step's widgets, the readiness card's band and score, no error output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from workbook.cli import main as cli
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    home = tmp_path_factory.mktemp("home")
+    os.environ["WORKBOOK_TEST_HOME"] = str(home)
+    assert cli(["--home", str(home), "demo"]) == 0
+    saved = os.environ.get("WORKBOOK_HOME")
+    os.environ["WORKBOOK_HOME"] = str(home)
+    try:
+        results = {}
+        for path in NOTEBOOKS + [ROOT / "notebooks" / "dashboard.ipynb"]:
+            book = nbformat.read(path, as_version=4)
+            NotebookClient(
+                book,
+                timeout=120,
+                kernel_name="python3",
+                store_widget_state=True,
+                resources={"metadata": {"path": str(path.parent)}},
+            ).execute()
+            results[path.stem] = book
+        return results
+    finally:
+        if saved is None:
+            os.environ.pop("WORKBOOK_HOME", None)
+        else:
+            os.environ["WORKBOOK_HOME"] = saved
+
+
+def widget_texts(book: nbformat.NotebookNode) -> str:
+    """Every string value in the saved widget state: what the widgets displayed."""
+    state = book.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return json.dumps(state.get("state", {}), ensure_ascii=False)
+
+
+def test_there_are_ten_steps_in_order():
+    assert [p.stem[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(10)]
+
+
+def test_committed_notebooks_carry_no_outputs():
+    for path in NOTEBOOKS + [ROOT / "notebooks" / "dashboard.ipynb"]:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path.name
+
+
+def test_every_code_cell_is_a_call_into_workbook_ui(executed):
+    for name, book in executed.items():
+        for cell in book.cells:
+            if cell.cell_type != "code":
+                continue
+            lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+            assert all(ln.startswith(("from workbook import ui", "ui.", "print(ui.")) for ln in lines), (
+                name,
+                cell.source,
+            )
+            assert not any(o.get("output_type") == "error" for o in cell.outputs), name
+
+
+def test_each_step_shows_its_widgets(executed):
+    for name, book in executed.items():
+        views = [
+            o
+            for c in book.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            if WIDGET_VIEW in o.get("data", {})
+        ]
+        assert views, f"{name} displayed no widgets"
+
+
+def test_the_readiness_step_shows_the_band_for_the_first_demo_person(executed):
+    book = executed["05_readiness"]
+    printed = "".join(o.get("text", "") for c in book.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Alex (example): Keep going, at their pace. Readiness score: 83/100." in printed
+    texts = widget_texts(book)
+    assert "Keep going, at their pace" in texts and "wb-score" in texts
+
+
+def test_the_start_notebook_says_where_answers_are_kept(executed):
+    texts = widget_texts(executed["00_start_here"])
+    assert f"Your workbook is stored in: {os.environ['WORKBOOK_TEST_HOME']}" in texts

@@ -1,0 +1,133 @@
+"""The widgets: what notebooks and the dashboard call. One or two calls per notebook cell.
+
+Every builder takes the kernel's `Session` (see session.py) and returns an object with `.widget`;
+the functions here wrap them for notebooks, adding the stylesheet and the person selector where a
+notebook needs them. The core never imports this package.
+
+    from workbook import ui
+    ui.step("decision")        # the person selector and the questions of one section
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .session import Session, get_session, set_session
+
+__all__ = [
+    "Session",
+    "dashboard",
+    "data_page",
+    "get_session",
+    "journal",
+    "message_studio",
+    "person_panel",
+    "plan",
+    "readiness_card",
+    "set_session",
+    "step",
+    "summary",
+    "timeline",
+    "where_stored",
+]
+
+
+def _page(*children: w.Widget, name: str) -> w.VBox:
+    from .theme import stylesheet
+
+    box = w.VBox([stylesheet(), *children])
+    box.add_class("wb-section")
+    box.add_class(f"wb-page-{name}")
+    return box
+
+
+def person_panel() -> w.VBox:
+    """The person selector, add/edit form and the day counters."""
+    from .person import PersonPanel
+
+    return _page(PersonPanel(get_session()).widget, name="person")
+
+
+def step(section_id: str, *, with_person: bool = True) -> w.VBox:
+    """One section's questions, saving as they change; with the person selector on top."""
+    from ..content import load_questionnaire
+    from .fields import AnswerForm
+    from .person import PersonPanel
+
+    session = get_session()
+    section = load_questionnaire().section(section_id)
+    parts: list[w.Widget] = [PersonPanel(session).widget] if with_person else []
+    parts.append(AnswerForm(section, session).widget)
+    return _page(*parts, name=section_id)
+
+
+def readiness_card() -> w.VBox:
+    from .readiness import ReadinessCard
+
+    return _page(ReadinessCard(get_session()).widget, name="readiness")
+
+
+def message_studio() -> w.VBox:
+    from .message import MessageStudio
+
+    return _page(MessageStudio(get_session()).widget, name="message")
+
+
+def timeline() -> w.VBox:
+    from .timeline import TimelineView
+
+    return _page(TimelineView(get_session()).widget, name="timeline")
+
+
+def plan() -> w.VBox:
+    from .plan import PlanView
+
+    return _page(PlanView(get_session()).widget, name="plan")
+
+
+def journal() -> w.VBox:
+    from .journal import JournalView
+
+    return _page(JournalView(get_session()).widget, name="journal")
+
+
+def data_page() -> w.VBox:
+    from .data import DataPage
+
+    return _page(DataPage(get_session()).widget, name="data")
+
+
+def dashboard() -> None:
+    """Show the whole app on one page (what Voila serves), and mark it ready once displayed."""
+    from IPython.display import display
+
+    from .dashboard import Dashboard
+
+    app = Dashboard(get_session())
+    display(app.widget)
+    app.ready()
+
+
+def where_stored() -> w.VBox:
+    """Where this workbook's file lives, and who can read it."""
+    from .theme import note
+
+    home = get_session().store.home
+    return _page(
+        note(f"Your workbook is stored in: {home}", "prompt"),
+        note("Only your user account can open that folder. Set WORKBOOK_HOME to keep it elsewhere.", "help"),
+        name="privacy",
+    )
+
+
+def summary() -> str:
+    """One plain line on the chosen person's band and score (for notebooks and their tests)."""
+    from ..content import load_rules
+
+    session = get_session()
+    assessment = session.assessment()
+    if assessment is None:
+        return "No one in this workbook yet: add a person in step 0."
+    title = load_rules().bands[assessment.band].title
+    score = "not yet" if assessment.score is None else f"{assessment.score}/100"
+    return f"{session.person}: {title}. Readiness score: {score}."

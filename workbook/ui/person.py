@@ -1,0 +1,197 @@
+"""Who this workbook is about: the person selector, the add/edit form and the day counters.
+
+Every notebook shows the same selector, so the chosen person follows the person through the steps.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as w
+
+from ..content import load_labels
+from ..errors import WorkbookError
+from ..model import (
+    EventKind,
+    Goal,
+    Relationship,
+    Signal,
+    Situation,
+    WhatHappened,
+    parse_enum,
+)
+from .session import Session
+from .theme import note
+
+__all__ = ["PersonPanel", "SituationForm", "day_counters"]
+
+
+def day_counters(session: Session) -> str:
+    """'Day 12 since it ended · 3 days since your last message' for the chosen person."""
+    person = session.current()
+    if person is None:
+        return ""
+    today = session.today()
+    since_end = (today - person.situation.ended_on).days
+    parts = [f"{_days(since_end)} since it ended"]
+    sends = [e.at.date() for e in person.events if e.kind is EventKind.SENT and e.at.date() <= today]
+    if sends:
+        parts.append(f"{_days((today - max(sends)).days)} since your last message")
+    else:
+        parts.append("no message sent yet")
+    return " · ".join(parts)
+
+
+def _days(n: int) -> str:
+    if n <= 0:
+        return "today"
+    return "1 day" if n == 1 else f"{n} days"
+
+
+class SituationForm:
+    """Add a person, or edit who they are for you. Nothing is saved until the form is valid."""
+
+    def __init__(self, session: Session, on_done=None):
+        self.session = session
+        self.on_done = on_done
+        labels = load_labels()
+        self.editing: str | None = None
+        self.name = w.Text(description="Name", placeholder="A name or nickname only you will see")
+        self.relationship = w.Dropdown(
+            description="Who they are", options=labels.options(Relationship), value=None
+        )
+        self.what_happened = w.RadioButtons(options=labels.options(WhatHappened), value=None)
+        self.ended_on = w.DatePicker(description="When it ended")
+        self.goal = w.RadioButtons(options=labels.options(Goal), value=None)
+        self.signals = {s: w.Checkbox(description=labels(s), value=False, indent=False) for s in Signal}
+        for control in (self.name, self.relationship, self.ended_on):
+            control.style.description_width = "110px"
+            control.layout.width = "100%"
+            control.layout.max_width = "480px"
+        self.save = w.Button(description="Save this person", button_style="primary", icon="check")
+        self.cancel = w.Button(description="Cancel")
+        self.message = note("", "error")
+        self.save.on_click(lambda _b: self.submit())
+        self.cancel.on_click(lambda _b: self.close())
+        self.widget = w.VBox(
+            [
+                note("Who is this person for you?", "prompt"),
+                self.name,
+                self.relationship,
+                note("What happened?", "prompt"),
+                self.what_happened,
+                self.ended_on,
+                note("What do you want now?", "prompt"),
+                self.goal,
+                note("What do you know about where they stand? Tick all that apply.", "prompt"),
+                note("This is what they have told you or shown you, not what you guess.", "help"),
+                w.VBox(list(self.signals.values())),
+                w.HBox([self.save, self.cancel]).add_class("wb-wrap"),
+                self.message,
+            ],
+            layout=w.Layout(display="none"),
+        )
+        self.widget.add_class("wb-card")
+        self.widget.add_class("wb-situation-form")
+
+    def open(self, name: str | None = None) -> None:
+        """Show the form empty (add) or filled with a person's situation (edit)."""
+        self.editing = name
+        self.message.value = ""
+        situation = self.session.store.get_person(name).situation if name else None
+        self.name.value = situation.name if situation else ""
+        self.relationship.value = situation.relationship.value if situation else None
+        self.what_happened.value = situation.what_happened.value if situation else None
+        self.ended_on.value = situation.ended_on if situation else None
+        self.goal.value = situation.goal.value if situation else None
+        for signal, box in self.signals.items():
+            box.value = bool(situation and signal in situation.signals)
+        self.save.description = "Save changes" if name else "Save this person"
+        self.widget.layout.display = None
+
+    def close(self) -> None:
+        self.widget.layout.display = "none"
+        self.message.value = ""
+
+    def situation(self, today: date) -> Situation:
+        """The form's values as a Situation, or InvalidInput saying what to fix."""
+        from ..errors import InvalidInput
+
+        if self.ended_on.value is None:
+            raise InvalidInput("Please choose roughly when it ended; a guess is fine.")
+        if self.ended_on.value > today:
+            raise InvalidInput("The date it ended cannot be in the future.")
+        return Situation(
+            name=self.name.value,
+            relationship=parse_enum(Relationship, self.relationship.value, "Who they are"),
+            what_happened=parse_enum(WhatHappened, self.what_happened.value, "What happened"),
+            ended_on=self.ended_on.value,
+            goal=parse_enum(Goal, self.goal.value, "What you want now"),
+            signals=frozenset(s for s, box in self.signals.items() if box.value),
+        )
+
+    def submit(self) -> bool:
+        try:
+            situation = self.situation(self.session.today())
+            if self.editing:
+                self.session.store.update_situation(self.editing, situation)
+            else:
+                self.session.store.add_person(situation)
+        except WorkbookError as error:
+            self.message.value = _friendly(str(error))
+            return False
+        self.close()
+        self.session.choose(situation.name)
+        if self.on_done:
+            self.on_done()
+        return True
+
+
+def _friendly(text: str) -> str:
+    # Enum errors list raw values; in the form a person only needs to know what to choose.
+    if " must be one of:" in text:
+        return text.split(" must be one of:")[0] + ": please choose one."
+    return text
+
+
+class PersonPanel:
+    """The selector, the counters, and the buttons to add or edit a person."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.selector = w.Dropdown(description="Person", options=[], value=None)
+        self.selector.style.description_width = "60px"
+        self.selector.layout.width = "auto"
+        self.add = w.Button(description="Add a person", icon="plus")
+        self.edit = w.Button(description="Edit", icon="pencil")
+        self.counters = note("", "counter")
+        self.form = SituationForm(session)
+        self.add.on_click(lambda _b: self.form.open())
+        self.edit.on_click(lambda _b: self.session.person and self.form.open(self.session.person))
+        self.selector.observe(self._chosen, names="value")
+        session.observe(lambda _c: self.refresh(), names="revision")
+        self.widget = w.VBox(
+            [
+                w.HBox([self.selector, self.add, self.edit]).add_class("wb-wrap"),
+                self.counters,
+                self.form.widget,
+            ]
+        )
+        self.widget.add_class("wb-person-panel")
+        self.refresh()
+        if not self.session.store.people():
+            self.form.open()
+
+    def _chosen(self, change) -> None:
+        if change["new"] and change["new"] != self.session.person:
+            self.session.choose(change["new"])
+
+    def refresh(self) -> None:
+        names = self.session.store.people()
+        if self.session.person not in names:
+            self.session.person = names[0] if names else None
+        if list(self.selector.options) != names:
+            self.selector.options = names
+        self.selector.value = self.session.person
+        self.edit.disabled = self.session.person is None
+        self.counters.value = day_counters(self.session)

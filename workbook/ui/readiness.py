@@ -1,0 +1,85 @@
+"""The readiness card: the band, the score, the earliest date, the next step and the reasons.
+
+It redraws after every saved change (answers, events, situation), so it is always current. The next
+step and the reasons contain the other person's name, which the user typed: everything that goes
+into HTML here is escaped first.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from ..content import load_rules
+from ..model import Assessment
+from .session import Session
+
+__all__ = ["ReadinessCard", "render_card"]
+
+
+def _long_date(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def render_card(assessment: Assessment | None, name: str | None, compact: bool = False) -> str:
+    """The card's HTML. Pure: every piece of text is escaped. Compact leaves out reasons and flags."""
+    if assessment is None:
+        return '<div class="wb-card-body"><p>Add a person to see what the workbook suggests.</p></div>'
+    rules = load_rules()
+    band = rules.bands[assessment.band]
+    colour = html.escape(band.colour)
+    if assessment.score is None:
+        score = "<p>Your readiness score appears once the ten questions in step 2 are answered.</p>"
+    else:
+        score = (
+            f'<p><b>Your readiness: <span class="wb-score">{assessment.score}</span> / 100</b>'
+            f'<br><span class="wb-help">This measures how ready you are, not your chances.'
+            f" It is not a prediction.</span></p>"
+        )
+    when = ""
+    if assessment.earliest_contact is not None:
+        when = (
+            f'<p><b>Earliest contact:</b> <span class="wb-earliest">'
+            f"{html.escape(_long_date(assessment.earliest_contact))}</span></p>"
+        )
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in assessment.reasons)
+    why = f'<p><b>Why:</b></p><ul class="wb-reasons">{reasons}</ul>'
+    flags = ""
+    if compact:
+        why = '<p class="wb-help">The reasons are under Readiness.</p>'
+        if assessment.score is not None:
+            score = f'<p>Your readiness: <b class="wb-score">{assessment.score}</b> / 100</p>'
+    elif assessment.flags:
+        items = "".join(
+            f"<li><b>{html.escape(f.code.value.replace('_', ' '))}</b> "
+            f"({len(f.events)}): {html.escape(rules.flag_texts[f.code])}</li>"
+            for f in assessment.flags
+        )
+        flags = f"<p><b>Looking back at your messages:</b></p><ul>{items}</ul>"
+    who = html.escape(name or "")
+    return (
+        f'<div class="wb-card-body wb-band-{assessment.band.value}" '
+        f'style="border-left: 8px solid {colour}; padding-left: 12px;">'
+        f'<div class="wb-help">What the workbook suggests for {who}</div>'
+        f'<div class="wb-band-title" style="color: {colour};">{html.escape(band.title)}</div>'
+        f'<p class="wb-next-step">{html.escape(assessment.next_step)}</p>'
+        f"{when}{score}{why}{flags}</div>"
+    )
+
+
+class ReadinessCard:
+    """A live card for the chosen person."""
+
+    def __init__(self, session: Session, compact: bool = False):
+        self.session = session
+        self.compact = compact
+        self.html = w.HTML()
+        self.widget = w.VBox([self.html])
+        self.widget.add_class("wb-card")
+        self.widget.add_class("wb-readiness")
+        session.observe(lambda _c: self.refresh(), names="revision")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.html.value = render_card(self.session.assessment(), self.session.person, self.compact)

@@ -1,0 +1,97 @@
+"""The state every widget shares: the store, the chosen person, and a change counter.
+
+A notebook kernel (or the Voila dashboard) has one `Session`. Builders never talk to each other:
+they write through the session and observe `revision`, which goes up after every saved change, so
+the readiness card, the timeline and the chart all redraw from the same fresh data. Reads are cached
+per revision, so ten views refreshing after one change cost one store read and one assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import traitlets
+
+from ..guidance import assess
+from ..model import Assessment, Person
+from ..store import Store
+
+__all__ = ["Session", "get_session", "set_session"]
+
+
+class Session(traitlets.HasTraits):
+    """One workbook open in one kernel."""
+
+    person = traitlets.Unicode(None, allow_none=True)  # the chosen person's name
+    revision = traitlets.Int(0)  # bumped after every saved change
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] = datetime.now, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.store = store
+        self._clock = clock
+        self._cache: dict[tuple[str, str, int], Any] = {}
+        names = store.people()
+        if names and self.person is None:
+            self.person = names[0]
+
+    # -- the clock lives here, at the edge: the core never reads it
+    def now(self) -> datetime:
+        return self._clock().replace(second=0, microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    # -- change notification
+    def changed(self, *, guidance: bool = True) -> None:
+        """Call after every write. Views redraw only when what they show may have changed: a draft,
+        a plan or a journal entry (`guidance=False`) cannot move the band, the card or the chart,
+        so typing there never redraws them on every key."""
+        self._cache.clear()
+        if guidance:
+            self.revision += 1
+
+    # -- cached reads for the chosen person
+    def current(self) -> Person | None:
+        if self.person is None:
+            return None
+        return self._cached("person", lambda: self.store.get_person(self.person))
+
+    def assessment(self) -> Assessment | None:
+        person = self.current()
+        if person is None:
+            return None
+        return self._cached("assessment", lambda: assess(person, self.today()))
+
+    def events(self) -> list:
+        if self.person is None:
+            return []
+        return self._cached("events", lambda: self.store.events(self.person))
+
+    def _cached(self, what: str, load: Callable[[], Any]) -> Any:
+        key = (what, self.person or "", self.revision)
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
+
+    def choose(self, name: str | None) -> None:
+        self.person = name
+        self.changed()
+
+
+_session: Session | None = None
+
+
+def get_session() -> Session:
+    """The kernel's session, opened on first use from $WORKBOOK_HOME (or the per-user folder)."""
+    global _session
+    if _session is None:
+        _session = Session(Store.open_default())
+    return _session
+
+
+def set_session(session: Session | None) -> None:
+    """Use this session from now on (tests pass one over an in-memory store)."""
+    global _session
+    _session = session
