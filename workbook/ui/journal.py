@@ -1,0 +1,297 @@
+"""Step 9, "If the answer is no" (and on the dashboard): private writing and a weekly check-in.
+
+Two parts. A private journal and unsent letters: written here, kept here, never sent anywhere.
+And a weekly "How are you doing?" from 1 to 5, charted once there are two, with a gentle line
+when a week has gone by. Structured reflection and self-compassion help recovery (Larson &
+Sbarra 2015; Sbarra 2012); nothing here mentions the other person's side or what to send them.
+
+Entries are shown as text (escaped before any HTML). Deleting asks first, inline.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+import ipywidgets as w
+
+from ..content import load_labels
+from ..errors import WorkbookError
+from ..model import JournalEntry, JournalKind
+from .plan import load_plan_words, set_note
+from .session import Session
+from .theme import note
+
+__all__ = ["JournalView", "mood_chart_png"]
+
+
+def mood_chart_png(check_ins: Sequence[JournalEntry], moods: Sequence[str]) -> bytes:
+    """A small line chart of mood over time, as PNG bytes (a Figure, never pyplot's global state)."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5.5, 2.6), dpi=100, layout="constrained")
+    try:
+        axes = figure.add_subplot()
+        axes.plot([e.at for e in check_ins], [e.mood for e in check_ins], marker="o", color="#1d4ed8")
+        axes.set_ylim(0.6, 5.4)
+        axes.set_yticks(range(1, 6), [f"{n} {word}" for n, word in enumerate(moods, start=1)], fontsize=8)
+        locator = AutoDateLocator(maxticks=6)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.tick_params(axis="x", labelsize=8)
+        axes.grid(axis="y", color="#e5e7eb")
+        axes.set_title("How you have been doing", fontsize=10)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        figure.clear()
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
+
+
+class JournalView:
+    """The chosen person's private journal, unsent letters and weekly check-ins."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.words = load_plan_words()
+        self.labels = load_labels()
+        self._confirming: int | None = None  # the entry whose delete is being confirmed
+
+        # (a) writing
+        self.kind = w.RadioButtons(
+            options=self.labels.options(JournalKind, exclude=(JournalKind.CHECK_IN,)),
+            value=JournalKind.JOURNAL.value,
+            layout=w.Layout(width="auto"),
+        )
+        self.kind.add_class("wb-journal-kind")
+        self.text = w.Textarea(
+            placeholder="Write whatever you need to. Only you will read this.",
+            layout=w.Layout(width="100%"),
+        )
+        self.text.add_class("wb-journal-text")
+        self.keep = w.Button(description="Keep it", button_style="primary", icon="check")
+        self.keep.add_class("wb-keep")
+        self.keep.on_click(lambda _b: self.keep_entry())
+        self.write_message = note("", "saved")
+        self.write_message.add_class("wb-journal-message")
+
+        # (b) the weekly check-in
+        self.mood = w.RadioButtons(
+            options=[(f"{n} - {word}", n) for n, word in enumerate(self.words.moods, start=1)],
+            value=None,
+            layout=w.Layout(width="auto"),
+        )
+        self.mood.add_class("wb-mood")
+        self.line = w.Text(placeholder="One line, if you like (optional)", layout=w.Layout(width="100%"))
+        self.line.add_class("wb-check-in-line")
+        self.save_check_in = w.Button(description="Save my check-in", icon="check")
+        self.save_check_in.add_class("wb-save-check-in")
+        self.save_check_in.on_click(lambda _b: self.check_in())
+        self.check_in_message = note("", "saved")
+        self.check_in_message.add_class("wb-check-in-message")
+        self.overdue = note(self.words.overdue, "help")
+        self.overdue.add_class("wb-check-in-reminder")
+        self.chart = w.Output()
+        self.chart.add_class("wb-mood-chart")
+        self.chart_summary = note("", "help")
+        self.chart_summary.add_class("wb-mood-summary")
+
+        self.entries = w.VBox()
+        self.entries.add_class("wb-journal-entries")
+
+        self.empty = note("Choose or add a person first (at the top).", "help")
+        self.body = w.VBox(
+            [
+                note("Write it down", "prompt"),
+                note(self.words.unsent_note, "help"),
+                self.kind,
+                self.text,
+                self.keep,
+                self.write_message,
+                note(self.words.check_in_prompt, "prompt"),
+                self.overdue,
+                self.mood,
+                self.line,
+                self.save_check_in,
+                self.check_in_message,
+                self.chart_summary,
+                self.chart,
+                note("What you have kept", "prompt"),
+                self.entries,
+            ]
+        )
+        self.widget = w.VBox([self.empty, self.body])
+        self.widget.add_class("wb-journal")
+        self._shown: tuple | None = None  # what the list and chart were last drawn from
+        session.observe(lambda _c: self._person_changed(), names="person")
+        session.observe(lambda _c: self.refresh(), names="revision")
+        self.refresh()
+
+    # -- reading
+
+    def stored(self) -> list[tuple[int, JournalEntry]]:
+        name = self.session.person
+        return self.session.store.journal(name) if name else []
+
+    # -- writing
+
+    def keep_entry(self) -> int | None:
+        """Save the journal entry or unsent letter; empty text is refused and nothing stored."""
+        text = self.text.value
+        if not text.strip():
+            set_note(self.write_message, "Write something first.", "error")
+            return None
+        entry_id = self._add(
+            self.write_message,
+            lambda: JournalEntry(at=self.session.now(), kind=JournalKind(self.kind.value), text=text.strip()),
+        )
+        if entry_id is not None:
+            self.text.value = ""
+            kept = (
+                "Your unsent letter is kept here, just for you."
+                if self.kind.value == JournalKind.UNSENT_LETTER
+                else "Kept."
+            )
+            set_note(self.write_message, kept, "saved")
+        return entry_id
+
+    def check_in(self) -> int | None:
+        """Save this week's check-in (a mood, and an optional line)."""
+        if self.mood.value is None:
+            set_note(self.check_in_message, "Choose how you are doing, from 1 to 5, first.", "error")
+            return None
+        entry_id = self._add(
+            self.check_in_message,
+            lambda: JournalEntry(
+                at=self.session.now(),
+                kind=JournalKind.CHECK_IN,
+                text=self.line.value.strip(),
+                mood=int(self.mood.value),
+            ),
+        )
+        if entry_id is not None:
+            self.mood.value = None
+            self.line.value = ""
+            set_note(self.check_in_message, "Thank you for checking in with yourself.", "saved")
+        return entry_id
+
+    def _add(self, message: w.Label, build) -> int | None:
+        name = self.session.person
+        if name is None:
+            set_note(message, "Choose or add a person first, so this has somewhere to be kept.", "error")
+            return None
+        try:
+            entry_id = self.session.store.add_journal(name, build())
+        except WorkbookError as error:
+            set_note(message, str(error), "error")
+            return None
+        self.session.changed()
+        return entry_id
+
+    def ask_delete(self, entry_id: int) -> None:
+        self._confirming = entry_id
+        self._draw(force=True)
+
+    def confirm_delete(self, entry_id: int) -> None:
+        self._confirming = None
+        try:
+            self.session.store.delete_journal(entry_id)
+        except WorkbookError as error:
+            set_note(self.write_message, str(error), "error")
+            return
+        set_note(self.write_message, "Deleted.", "saved")
+        self.session.changed()
+
+    def cancel_delete(self) -> None:
+        self._confirming = None
+        self._draw(force=True)
+
+    # -- showing
+
+    def _person_changed(self) -> None:
+        self._confirming = None
+        for label in (self.write_message, self.check_in_message):
+            set_note(label, "", "saved")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._draw()
+
+    def _draw(self, force: bool = False) -> None:
+        has_person = self.session.person is not None
+        self.empty.layout.display = "none" if has_person else None
+        self.body.layout.display = None if has_person else "none"
+        stored = self.stored()
+        key = (self.session.person, tuple(stored), self.session.today(), self._confirming)
+        if key == self._shown and not force:
+            return  # nothing changed: keep focus and scroll where they are
+        self._shown = key
+        self.entries.children = [self._entry_row(i, e) for i, e in reversed(stored)] or [
+            note("Nothing kept yet.", "help")
+        ]
+        check_ins = [e for _i, e in stored if e.kind is JournalKind.CHECK_IN]
+        self._draw_overdue(check_ins)
+        self._draw_chart(check_ins)
+
+    def _draw_overdue(self, check_ins: list[JournalEntry]) -> None:
+        late = (
+            bool(check_ins)
+            and (self.session.today() - check_ins[-1].at.date()).days > self.words.remind_after_days
+        )
+        self.overdue.layout.display = None if late else "none"
+
+    def _draw_chart(self, check_ins: list[JournalEntry]) -> None:
+        if len(check_ins) < 2:
+            self.chart.outputs = ()
+            self.chart.layout.display = "none"
+            self.chart_summary.value = "Your chart appears after two check-ins." if check_ins else ""
+            return
+        png = mood_chart_png(check_ins, self.words.moods)
+        recent = ", ".join(str(e.mood) for e in check_ins[-6:])
+        summary = f"Your check-ins so far, oldest to newest (1 very low, 5 good): {recent}."
+        # Set as display data directly (no IPython needed), replacing the last chart in one go.
+        self.chart.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": summary},
+                "metadata": {},
+            },
+        )
+        self.chart.layout.display = None
+        self.chart_summary.value = summary
+
+    def _entry_row(self, entry_id: int, entry: JournalEntry) -> w.VBox:
+        title = f"{self.labels(entry.kind)} · {_when(entry.at)}"
+        if entry.mood is not None:
+            title += f" · {entry.mood} - {self.words.moods[entry.mood - 1]}"
+        parts: list[w.Widget] = [note(title, "help")]
+        if entry.text:
+            body = w.HTML(f'<div style="white-space: pre-wrap;">{html.escape(entry.text)}</div>')
+            body.add_class("wb-journal-entry-text")
+            parts.append(body)
+        if self._confirming == entry_id:
+            yes = w.Button(description="Yes, delete it", button_style="danger")
+            yes.add_class("wb-confirm-delete")
+            no = w.Button(description="No, keep it")
+            no.add_class("wb-cancel-delete")
+            yes.on_click(lambda _b: self.confirm_delete(entry_id))
+            no.on_click(lambda _b: self.cancel_delete())
+            parts.append(note("Delete this entry? It cannot be undone.", "error"))
+            parts.append(w.HBox([yes, no]).add_class("wb-wrap"))
+        else:
+            delete = w.Button(description="Delete", icon="trash")
+            delete.add_class("wb-delete-entry")
+            delete.on_click(lambda _b: self.ask_delete(entry_id))
+            parts.append(delete)
+        row = w.VBox(parts)
+        row.add_class("wb-journal-entry")
+        row.add_class(f"wb-journal-{entry.kind.value}")
+        return row

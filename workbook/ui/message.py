@@ -1,0 +1,358 @@
+"""Step 6, "Your message": a template to start from, a draft saved as typed, the checker's live
+verdict, and the pause before sending.
+
+- Templates are those that suit the chosen person's goal and what happened
+  (`questions.templates_for`); filling one never overwrites a draft without asking inline.
+- The draft is stored as answer `message_draft` on every change, so a closed tab loses nothing,
+  and comes back when the person is chosen again.
+- The verdict (`messages.check_message`) redraws as they type. Flagged phrases are the person's own
+  words, so every piece of HTML here is escaped.
+- The pause: "I think it's ready" stores the time (answer `message_ready_at`); re-reading opens
+  only after the minutes in data/plan.toml, counted on `session.now()`. Editing the draft after that
+  starts the pause again: the re-read is of the words that would be sent. The workbook never sends.
+- When the band stops contact, a kind note says this draft is for writing only; the pause (which
+  talks about sending) is not offered at all.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import ipywidgets as w
+
+from ..content import load_templates
+from ..errors import WorkbookError
+from ..messages import MessageCheck, Verdict, check_message
+from ..model import Goal, WhatHappened, parse_datetime
+from ..questions import Template, templates_for
+from .plan import load_plan_words, set_note
+from .session import Session
+from .theme import note
+
+__all__ = ["DRAFT_ID", "READY_AT_ID", "MessageStudio", "render_verdict"]
+
+DRAFT_ID = "message_draft"
+READY_AT_ID = "message_ready_at"
+
+
+def render_verdict(check: MessageCheck, words: Mapping[Verdict, str]) -> str:
+    """The verdict line's HTML: fixed words and a number only."""
+    verdict = html.escape(words[check.verdict])
+    return (
+        f'<span class="wb-verdict-{check.verdict.value}"><b>{verdict}</b></span> '
+        f'<span class="wb-help">· score {check.score} / 100</span>'
+    )
+
+
+def render_issue(excerpt: str, explanation: str, suggestion: str) -> str:
+    """One flagged phrase with why and a gentler way; every piece is escaped."""
+    return (
+        f"<div><b>&ldquo;{html.escape(excerpt)}&rdquo;</b></div>"
+        f"<div>{html.escape(explanation)}</div>"
+        f"<div><i>Try instead:</i> {html.escape(suggestion)}</div>"
+    )
+
+
+class MessageStudio:
+    """The chosen person's draft, from template to the pause before sending."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.words = load_plan_words()
+        self._loading = False
+        self._writing = False
+        self._suited_for: tuple | None = None  # (goal, what_happened) the template list was built for
+        self.templates: dict[str, Template] = {}
+        self.ready_at: datetime | None = None
+
+        self.stop_note = note(self.words.message_stops_contact, "help")
+        self.stop_note.add_class("wb-no-send")
+
+        # -- the template chooser
+        self.template = w.Dropdown(options=[], value=None, layout=w.Layout(width="auto", max_width="100%"))
+        self.template.add_class("wb-template")
+        self.template_note = note("", "help")
+        self.shared_thing = w.Text(
+            placeholder="like: that band we both like", continuous_update=True, layout=w.Layout(width="100%")
+        )
+        self.shared_thing.add_class("wb-shared-thing")
+        self.shared_box = w.VBox([note("Something you share, in your words", "prompt"), self.shared_thing])
+        self.use = w.Button(description="Use this template", icon="pencil")
+        self.use.add_class("wb-use-template")
+        self.use.on_click(lambda _b: self.use_template())
+        self.replace_yes = w.Button(description="Yes", button_style="warning")
+        self.replace_no = w.Button(description="No")
+        self.replace_yes.on_click(lambda _b: self.answer_replace(True))
+        self.replace_no.on_click(lambda _b: self.answer_replace(False))
+        self.confirm = w.HBox(
+            [note("Replace your draft?", "prompt"), self.replace_yes, self.replace_no],
+            layout=w.Layout(display="none"),
+        )
+        self.confirm.add_class("wb-wrap")
+        self.confirm.add_class("wb-replace-confirm")
+        self.template_message = note("", "error")
+        self.template.observe(lambda _c: self._show_template(), names="value")
+        chooser = w.VBox(
+            [
+                note("Start from a template (optional)", "prompt"),
+                self.template,
+                self.template_note,
+                self.shared_box,
+                self.use,
+                self.confirm,
+                self.template_message,
+            ]
+        )
+        chooser.add_class("wb-templates")
+
+        # -- the draft and its live verdict
+        self.draft = w.Textarea(
+            placeholder="Write it in your own words. Short and warm is plenty.",
+            continuous_update=True,
+            layout=w.Layout(width="100%", height="10em"),
+        )
+        self.draft.add_class("wb-draft")
+        self.draft.observe(lambda _c: self._draft_changed(), names="value")
+        self.draft_message = note("", "saved")
+        self.draft_message.add_class("wb-draft-message")
+        self.verdict = w.HTML()
+        self.verdict.add_class("wb-verdict")
+        self.issues = w.VBox()
+        self.issues.add_class("wb-issues")
+
+        # -- the pause before sending
+        self.pause = w.Button(description="I think it's ready", icon="pause")
+        self.pause.add_class("wb-pause")
+        self.pause.on_click(lambda _b: self.mark_ready())
+        self.pause_note = note("", "help")
+        self.pause_note.add_class("wb-pause-note")
+        self.reread = w.Button(description="Read it again", icon="eye")
+        self.reread.add_class("wb-reread")
+        self.reread.on_click(lambda _b: self.read_again())
+        self.reread_note = note("", "help")
+        self.reread_note.add_class("wb-reread-note")
+        self.pause_box = w.VBox([self.pause, self.pause_note, self.reread, self.reread_note])
+        self.pause_box.add_class("wb-pause-box")
+
+        self.empty = note("Choose or add a person first (at the top).", "help")
+        self.body = w.VBox(
+            [
+                self.stop_note,
+                chooser,
+                note("Your draft", "prompt"),
+                self.draft,
+                self.draft_message,
+                self.verdict,
+                self.issues,
+                self.pause_box,
+            ]
+        )
+        self.widget = w.VBox([self.empty, self.body])
+        self.widget.add_class("wb-message")
+        session.observe(lambda _c: self.load(), names="person")
+        session.observe(lambda _c: self.refresh(), names="revision")
+        self.load()
+
+    # -- loading and redrawing
+
+    def load(self) -> None:
+        """Show the chosen person's saved draft and pause (on start and when the person changes)."""
+        person = self.session.current()
+        self.empty.layout.display = "none" if person else None
+        self.body.layout.display = None if person else "none"
+        answers = person.answers if person else {}
+        draft = answers.get(DRAFT_ID)
+        self._loading = True
+        try:
+            self.draft.value = draft if isinstance(draft, str) else ""
+            self.shared_thing.value = ""
+        finally:
+            self._loading = False
+        try:
+            self.ready_at = parse_datetime(answers[READY_AT_ID]) if READY_AT_ID in answers else None
+        except WorkbookError:
+            self.ready_at = None
+        self.confirm.layout.display = "none"
+        for label in (self.template_message, self.draft_message, self.reread_note):
+            set_note(label, "", "help")
+        self._suited_for = None
+        self.refresh()
+        self._show_verdict()
+
+    def refresh(self) -> None:
+        """After any saved change: the band note, the templates that suit, the pause state."""
+        if self._writing:
+            return
+        person = self.session.current()
+        assessment = self.session.assessment()
+        stops = assessment is not None and assessment.band.stops_contact
+        self.stop_note.layout.display = None if stops else "none"
+        self.pause_box.layout.display = "none" if stops or person is None else None
+        if person is not None:
+            self._offer_templates(person.situation.goal, person.situation.what_happened)
+        self._show_pause()
+
+    def _offer_templates(self, goal: Goal, what_happened: WhatHappened) -> None:
+        if self._suited_for == (goal, what_happened):
+            return  # keep the person's choice while they type
+        self._suited_for = (goal, what_happened)
+        suited = templates_for(load_templates(), goal, what_happened)
+        self.templates = {t.id: t for t in suited}
+        self.template.options = [(t.title, t.id) for t in suited]
+        self.template.value = suited[0].id if suited else None
+        self.use.disabled = not suited
+        self._show_template()
+
+    def _show_template(self) -> None:
+        chosen = self.templates.get(self.template.value)
+        if chosen is None:
+            self.template_note.value = "No template fits here; your own words are best anyway."
+            self.shared_box.layout.display = "none"
+            return
+        self.template_note.value = chosen.note
+        self.shared_box.layout.display = None if chosen.needs_shared_thing else "none"
+        self.confirm.layout.display = "none"
+        set_note(self.template_message, "", "error")
+
+    # -- templates
+
+    def use_template(self) -> None:
+        """Fill the draft from the chosen template; ask first if that would replace their words."""
+        if self.draft.value.strip():
+            self.confirm.layout.display = None
+            return
+        self._fill()
+
+    def answer_replace(self, replace: bool) -> None:
+        self.confirm.layout.display = "none"
+        if replace:
+            self._fill()
+
+    def _fill(self) -> None:
+        person = self.session.current()
+        chosen = self.templates.get(self.template.value)
+        if person is None or chosen is None:
+            set_note(self.template_message, "Choose a template first.", "error")
+            return
+        try:
+            text = chosen.fill(person.name, self.shared_thing.value)
+        except WorkbookError as error:
+            set_note(self.template_message, str(error), "error")
+            return
+        set_note(self.template_message, "", "error")
+        self.draft.value = text  # saved and checked by the draft's observer
+
+    # -- the draft
+
+    def _draft_changed(self) -> None:
+        if self._loading:
+            return
+        self._show_verdict()
+        name = self.session.person
+        if name is None:
+            return
+        text = self.draft.value
+        try:
+            self.session.store.set_answer(name, DRAFT_ID, text if text.strip() else None)
+            if self.ready_at is not None:
+                # Changed after "ready": the pause applies to these new words.
+                self.session.store.set_answer(name, READY_AT_ID, None)
+                self.ready_at = None
+                set_note(self.reread_note, "", "help")
+        except WorkbookError as error:
+            set_note(self.draft_message, str(error), "error")
+            return
+        set_note(self.draft_message, "Saved as you type." if text.strip() else "", "saved")
+        self._show_pause()
+        self._writing = True  # our own change: nothing else here needs redrawing
+        try:
+            self.session.changed(guidance=False)
+        finally:
+            self._writing = False
+
+    def check(self) -> MessageCheck | None:
+        text = self.draft.value
+        return check_message(text) if text.strip() else None
+
+    def _show_verdict(self) -> None:
+        try:
+            result = self.check()
+        except WorkbookError as error:
+            self.verdict.value = html.escape(str(error))
+            self.issues.children = []
+            return
+        if result is None:
+            self.verdict.value = f'<span class="wb-help">{html.escape(self.words.message_empty)}</span>'
+            self.issues.children = []
+            return
+        self.verdict.value = render_verdict(result, self.words.verdicts)
+        rows = []
+        for issue in result.issues:
+            row = w.HTML(render_issue(issue.excerpt, issue.explanation, issue.suggestion))
+            row.add_class("wb-issue")
+            row.add_class(f"wb-issue-{issue.code.value}")
+            rows.append(row)
+        self.issues.children = rows
+
+    # -- the pause before sending
+
+    @property
+    def minutes(self) -> int:
+        return self.words.pause_minutes
+
+    def reread_open(self) -> bool:
+        """Whether the pause has lasted long enough to read the draft again."""
+        return self.ready_at is not None and self.session.now() >= self.ready_at + timedelta(
+            minutes=self.minutes
+        )
+
+    def mark_ready(self) -> None:
+        name = self.session.person
+        if name is None:
+            return
+        if not self.draft.value.strip():
+            set_note(self.pause_note, "Write your draft first; the pause comes after.", "error")
+            return
+        now = self.session.now()
+        try:
+            self.session.store.set_answer(name, READY_AT_ID, now.isoformat(timespec="minutes"))
+        except WorkbookError as error:
+            set_note(self.pause_note, str(error), "error")
+            return
+        self.ready_at = now
+        set_note(self.reread_note, "", "help")
+        self._show_pause()
+        self._writing = True
+        try:
+            self.session.changed(guidance=False)
+        finally:
+            self._writing = False
+
+    def read_again(self) -> None:
+        """Open the re-read once the minutes have passed; before that, say how long is left."""
+        if self.ready_at is None:
+            return
+        if self.reread_open():
+            set_note(self.reread_note, self._minutes_text(self.words.pause_reread), "saved")
+        else:
+            left = self.ready_at + timedelta(minutes=self.minutes) - self.session.now()
+            minutes_left = max(1, -(-int(left.total_seconds()) // 60))
+            set_note(
+                self.reread_note,
+                f"Not yet: about {minutes_left} more minute{'s' if minutes_left != 1 else ''}. "
+                "Step away for a moment; the draft is kept.",
+                "help",
+            )
+        self._show_pause()
+
+    def _show_pause(self) -> None:
+        waiting = self.ready_at is not None
+        set_note(self.pause_note, self._minutes_text(self.words.pause_waiting) if waiting else "", "help")
+        self.reread.layout.display = None if waiting else "none"
+        self.reread.button_style = "success" if self.reread_open() else ""
+        self.pause.disabled = waiting
+
+    def _minutes_text(self, text: str) -> str:
+        return text.replace("{minutes}", str(self.minutes))
