@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -118,8 +119,13 @@ class _View:
     def signals(self) -> frozenset[Signal]:
         return self.person.situation.signals
 
+    @cached_property
+    def last_received(self) -> datetime | None:
+        return max((e.at for e in self.events if e.kind is EventKind.RECEIVED), default=None)
+
     def received_after(self, moment: datetime) -> bool:
-        return any(e.kind is EventKind.RECEIVED and e.at > moment for e in self.events)
+        """Whether they wrote after this moment (constant time: the log can hold 10,000 events)."""
+        return self.last_received is not None and self.last_received > moment
 
     def trailing_unanswered(self) -> list[Event]:
         """The `sent` events since their last reply (a meeting by agreement counts as one)."""
