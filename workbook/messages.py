@@ -1,0 +1,609 @@
+"""The draft checker: does this message leave the other person free to answer, or not at all?
+
+Theory of operation
+-------------------
+`check_message(text, rules)` is a pure function from a draft to a `MessageCheck`.
+
+1. Only the first `scan_chars` characters are read closely (a pasted novel stays fast); the word
+   count for `too_long` still covers the whole draft.
+2. The scanned text is normalised into a second string with a map back to the original: curly
+   quotes made straight, letters lower-cased, each run of whitespace made one space (or one newline),
+   and the apostrophe inside a word dropped, so "I'm", "I’m" and "Im" all read `im` and the phrase
+   lists in data/message_checks.toml need no apostrophes at all. Every match is mapped back, so an
+   issue's span always points at the words the person typed.
+3. Phrase checks: each issue code has groups of patterns (data/message_checks.toml). A match is an
+   issue unless it lies inside a `not_when` match of the same code ("No need to reply" contains
+   "reply" and is kind). A gentle phrase elsewhere never cancels an issue; it only adds a small bonus.
+4. Structural checks, in code with thresholds from the same file, live in `STRUCTURAL_CHECKS`:
+   shouting, too many apologies, too many questions, too many words.
+5. Matches of one code that overlap are merged; the verdict is `pressuring` when any issue takes
+   the choice away from them (`PRESSURING_CODES`), `needs_work` for any other issue, else `gentle`.
+   The score starts at 100, loses each code's penalty once and a smaller penalty per repeat, and is
+   kept inside its verdict's band, so a pressuring draft always scores below every other draft.
+
+Research behind it: owning what you did is the part of an apology that matters most
+(Lewicki et al. 2016), so "I'm sorry for how I ended things" is never flagged; an "if" or a pile of
+apologies is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from .errors import ContentError, InvalidInput
+
+__all__ = [
+    "PRESSURING_CODES",
+    "STRUCTURAL_CHECKS",
+    "IssueCode",
+    "IssueRule",
+    "MessageCheck",
+    "MessageIssue",
+    "MessageLimits",
+    "MessageRules",
+    "PatternGroup",
+    "Verdict",
+    "check_message",
+    "message_rules_from_mapping",
+    "normalise",
+]
+
+
+class IssueCode(StrEnum):
+    DEMANDS_REPLY = "demands_reply"
+    GUILT_TRIP = "guilt_trip"
+    OVER_APOLOGY = "over_apology"
+    CONDITIONAL_APOLOGY = "conditional_apology"
+    BLAME = "blame"
+    PRESSURE_TO_MEET = "pressure_to_meet"
+    ULTIMATUM = "ultimatum"
+    SHOUTING = "shouting"
+    TOO_LONG = "too_long"
+    MANY_QUESTIONS = "many_questions"
+
+
+class Verdict(StrEnum):
+    GENTLE = "gentle"
+    NEEDS_WORK = "needs_work"
+    PRESSURING = "pressuring"
+
+
+# Issues that take the choice away from the other person; any one of them makes a draft pressuring.
+PRESSURING_CODES = frozenset(
+    {
+        IssueCode.DEMANDS_REPLY,
+        IssueCode.GUILT_TRIP,
+        IssueCode.PRESSURE_TO_MEET,
+        IssueCode.ULTIMATUM,
+        IssueCode.BLAME,
+    }
+)
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageIssue:
+    """One passage that may land badly: where it is, why, and what to do instead."""
+
+    code: IssueCode
+    start: int
+    end: int
+    excerpt: str
+    explanation: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": str(self.code),
+            "start": self.start,
+            "end": self.end,
+            "excerpt": self.excerpt,
+            "explanation": self.explanation,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class MessageCheck:
+    """The checker's answer for one draft; `to_dict()` is what the command line prints."""
+
+    verdict: Verdict
+    score: int
+    issues: tuple[MessageIssue, ...]
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """Each distinct suggestion once, in the order of the issues that raised it."""
+        return tuple(dict.fromkeys(issue.suggestion for issue in self.issues))
+
+    @property
+    def codes(self) -> frozenset[IssueCode]:
+        return frozenset(issue.code for issue in self.issues)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": str(self.verdict),
+            "score": self.score,
+            "issues": [issue.to_dict() for issue in self.issues],
+            "suggestions": list(self.suggestions),
+        }
+
+
+# --- Rules (built from data/message_checks.toml) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatternGroup:
+    """Phrasings of one idea, compiled as one alternation (one pass over the text per group).
+
+    A group may carry its own, more specific explanation and suggestion.
+    """
+
+    about: str
+    pattern: re.Pattern[str]
+    explanation: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueRule:
+    """Everything about one issue code: its words, its phrase groups and what it costs the score."""
+
+    code: IssueCode
+    explanation: str
+    suggestion: str
+    penalty: float
+    repeat_penalty: float
+    groups: tuple[PatternGroup, ...] = ()
+    not_when: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class MessageLimits:
+    """Thresholds for the structural checks ([limits] in data/message_checks.toml)."""
+
+    scan_chars: int
+    max_words: int
+    questions_flagged_at: int
+    apologies_flagged_at: int
+    exclamations_flagged_at: int
+    shout_run_words: int
+    shout_word_letters: int
+
+
+@dataclass(frozen=True)
+class MessageRules:
+    """The whole checker configuration, validated; build it with `message_rules_from_mapping`."""
+
+    limits: MessageLimits
+    issue_rules: tuple[IssueRule, ...]
+    apology_word: re.Pattern[str]
+    allowed_capitals: frozenset[str]
+    gentle_phrases: re.Pattern[str]
+    gentle_bonus: float
+    needs_work_band: tuple[int, int]
+    pressuring_band: tuple[int, int]
+
+    def rule(self, code: IssueCode) -> IssueRule:
+        return next(rule for rule in self.issue_rules if rule.code == code)
+
+
+# --- Normalisation ------------------------------------------------------------------------------
+
+_CHARACTER_SWAPS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u02bc": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\uff01": "!",
+    "\uff1f": "?",
+}
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """The text the patterns read, and for each of its characters the index it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalise(text: str) -> NormalisedText:
+    """Lower-case, straight quotes, one space per gap, no in-word apostrophes; keeps a char map."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, raw in enumerate(text):
+        if raw in _INVISIBLE:
+            continue
+        if raw.isspace():
+            is_break = raw in _LINE_BREAKS
+            if chars and chars[-1] in " \n":
+                if is_break:
+                    chars[-1] = "\n"
+                continue
+            chars.append("\n" if is_break else " ")
+            origin.append(index)
+            continue
+        swapped = _CHARACTER_SWAPS.get(raw, raw)
+        if swapped == "'" and chars and chars[-1].isalpha():
+            following = text[index + 1 : index + 2]
+            if following.isalpha():
+                continue  # "don't" reads "dont", as many people type it anyway
+        for char in swapped:
+            lower = char.lower()
+            chars.append(lower if len(lower) == 1 else char)
+            origin.append(index)
+    return NormalisedText("".join(chars), tuple(origin))
+
+
+# --- The check ----------------------------------------------------------------------------------
+
+
+def check_message(text: str, rules: MessageRules | None = None) -> MessageCheck:
+    """Check a draft for pressure, blame and over-apology; pure, and fast on any length."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput("Write a draft first, then check it: the message is empty.")
+    if rules is None:
+        from .content import load_message_rules
+
+        rules = load_message_rules()
+    scanned = text[: rules.limits.scan_chars]
+    normalised = normalise(scanned)
+    found = _phrase_issues(scanned, normalised, rules)
+    for structural_check in STRUCTURAL_CHECKS:
+        found.extend(structural_check(text, normalised, rules))
+    issues = _merge_overlaps(found)
+    verdict = _verdict(issues)
+    return MessageCheck(verdict, _score(issues, verdict, normalised, rules), issues)
+
+
+def _make_issue(
+    rule: IssueRule, text: str, start: int, end: int, group: PatternGroup | None = None
+) -> MessageIssue:
+    return MessageIssue(
+        code=rule.code,
+        start=start,
+        end=end,
+        excerpt=text[start:end],
+        explanation=(group and group.explanation) or rule.explanation,
+        suggestion=(group and group.suggestion) or rule.suggestion,
+    )
+
+
+def _phrase_issues(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
+    issues = []
+    for rule in rules.issue_rules:
+        exempt = [m.span() for m in rule.not_when.finditer(normalised.text)] if rule.not_when else []
+        for group in rule.groups:
+            for match in group.pattern.finditer(normalised.text):
+                start, end = match.span()
+                if start == end or any(a <= start and end <= b for a, b in exempt):
+                    continue
+                issues.append(_make_issue(rule, text, *normalised.original_span(start, end), group))
+    return issues
+
+
+def _sentence_start(text: str, index: int, reach: int = 300) -> int:
+    """Where the sentence holding `index` begins (looking back at most `reach` characters)."""
+    floor = max(0, index - reach)
+    start = index
+    while start > floor and text[start - 1] not in ".!?\n":
+        start -= 1
+    while start < index and text[start].isspace():
+        start += 1
+    return start
+
+
+def _too_many_apologies(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
+    """Seed 001: own it without over-apologising; a third "sorry" asks them to comfort you."""
+    matches = list(rules.apology_word.finditer(normalised.text))
+    if len(matches) < rules.limits.apologies_flagged_at:
+        return []
+    start, _ = normalised.original_span(*matches[0].span())
+    _, end = normalised.original_span(*matches[-1].span())
+    return [_make_issue(rules.rule(IssueCode.OVER_APOLOGY), text, start, end)]
+
+
+def _too_many_questions(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
+    """Many questions ask them for many answers; one open question at most leaves room."""
+    scanned = text[: rules.limits.scan_chars]
+    marks = [i for i, char in enumerate(scanned) if char in "?\uff1f"]
+    if len(marks) < rules.limits.questions_flagged_at:
+        return []
+    start = _sentence_start(scanned, marks[0])
+    return [_make_issue(rules.rule(IssueCode.MANY_QUESTIONS), text, start, marks[-1] + 1)]
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+_STACKED_EXCLAMATIONS = re.compile(r"[!\uff01][!?\uff01\uff1f]*[!\uff01]")
+
+
+def _shouting(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
+    """Capitals and stacked exclamation marks read as a raised voice; acronyms like OK are fine."""
+    limits, scanned = rules.limits, text[: rules.limits.scan_chars]
+    rule = rules.rule(IssueCode.SHOUTING)
+    issues = []
+    run: list[re.Match[str]] = []  # the loud words of the current run of capitals
+
+    def close_run() -> None:
+        if run and (
+            len(run) >= limits.shout_run_words
+            or any(len(m.group()) >= limits.shout_word_letters for m in run)
+        ):
+            issues.append(_make_issue(rule, text, run[0].start(), run[-1].end()))
+        run.clear()
+
+    for word in _WORD.finditer(scanned):
+        letters = word.group()
+        if not letters.isupper():
+            close_run()
+            continue
+        bare = letters.replace("'", "").replace("\u2019", "")
+        if len(bare) >= 2 and bare not in rules.allowed_capitals:
+            run.append(word)
+    close_run()
+    stacked = [_make_issue(rule, text, *m.span()) for m in _STACKED_EXCLAMATIONS.finditer(scanned)]
+    singles = [i for i, char in enumerate(scanned) if char in "!\uff01"]
+    if not stacked and len(singles) >= limits.exclamations_flagged_at:
+        start = _sentence_start(scanned, singles[0])
+        stacked.append(_make_issue(rule, text, start, singles[-1] + 1))
+    return issues + stacked
+
+
+def _too_long(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
+    """Seed 002: a first message after silence is short; the span is what runs past the limit."""
+    limit = rules.limits.max_words
+    for count, word in enumerate(re.finditer(r"\S+", text), start=1):
+        if count > limit:
+            end = len(text.rstrip())
+            return [_make_issue(rules.rule(IssueCode.TOO_LONG), text, word.start(), end)]
+    return []
+
+
+StructuralCheck = Callable[[str, NormalisedText, MessageRules], list[MessageIssue]]
+
+# Checks that count or measure rather than match a phrase; each reads its thresholds from the rules.
+STRUCTURAL_CHECKS: tuple[StructuralCheck, ...] = (
+    _too_many_apologies,
+    _too_many_questions,
+    _shouting,
+    _too_long,
+)
+
+_CODE_ORDER = {code: position for position, code in enumerate(IssueCode)}
+
+
+def _merge_overlaps(found: Iterable[MessageIssue]) -> tuple[MessageIssue, ...]:
+    """One issue per passage and code: overlapping matches of a code become one span."""
+    merged: list[MessageIssue] = []
+    for issue in sorted(found, key=lambda i: (_CODE_ORDER[i.code], i.start, -i.end)):
+        last = merged[-1] if merged else None
+        if last and last.code == issue.code and issue.start < last.end:
+            if issue.end > last.end:
+                tail = issue.excerpt[last.end - issue.start :]
+                merged[-1] = replace(last, end=issue.end, excerpt=last.excerpt + tail)
+            continue
+        merged.append(issue)
+    return tuple(sorted(merged, key=lambda i: (i.start, _CODE_ORDER[i.code])))
+
+
+def _verdict(issues: tuple[MessageIssue, ...]) -> Verdict:
+    codes = {issue.code for issue in issues}
+    if codes & PRESSURING_CODES:
+        return Verdict.PRESSURING
+    return Verdict.NEEDS_WORK if codes else Verdict.GENTLE
+
+
+def _score(
+    issues: tuple[MessageIssue, ...], verdict: Verdict, normalised: NormalisedText, rules: MessageRules
+) -> int:
+    """100 less each code's penalty (repeats count less), kept in the verdict's band."""
+    if not issues:
+        return 100
+    counts: dict[IssueCode, int] = {}
+    for issue in issues:
+        counts[issue.code] = counts.get(issue.code, 0) + 1
+    penalty = sum(
+        rules.rule(code).penalty + rules.rule(code).repeat_penalty * (count - 1)
+        for code, count in counts.items()
+    )
+    offers_an_out = rules.gentle_phrases.search(normalised.text) is not None
+    score = 100 - penalty + (rules.gentle_bonus if offers_an_out else 0)
+    low, high = rules.pressuring_band if verdict is Verdict.PRESSURING else rules.needs_work_band
+    return int(max(low, min(high, round(score))))
+
+
+# --- Loading and validating the rules -----------------------------------------------------------
+
+_SHORTHAND = re.compile(r"\{([a-z_]+)\}")
+_UNESCAPED_SPACE = re.compile(r"(?<!\\) ")
+# A pattern matches whole words: it starts where a word starts (which also keeps a long run of
+# punctuation cheap to scan), and where it ends on a letter the next character must not be one.
+_WHOLE_WORDS = r"(?<!\w)(?=\w)(?:{})(?:(?<=\w)(?!\w)|(?<!\w))"
+
+
+def message_rules_from_mapping(
+    mapping: Mapping[str, Any], source: str = "message_checks.toml"
+) -> MessageRules:
+    """Build and check the checker's rules; any problem names the file and the item at fault."""
+
+    def fail(where: str, problem: str) -> ContentError:
+        return ContentError(f"{source}, {where}: {problem}")
+
+    def table(value: Any, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise fail(where, "this table is missing or is not a table.")
+        return value
+
+    def sentence(entry: Mapping[str, Any], key: str, where: str, required: bool = True) -> str | None:
+        value = entry.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise fail(where, f"a {key} (one plain sentence) is needed.")
+        return value.strip()
+
+    def number(entry: Mapping[str, Any], key: str, where: str, low: float, high: float) -> float:
+        value = entry.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+            raise fail(f"{where} {key}", f"a number from {low} to {high} is needed.")
+        return value
+
+    def whole(entry: Mapping[str, Any], key: str, where: str, low: int, high: int) -> int:
+        value = number(entry, key, where, low, high)
+        if not isinstance(value, int):
+            raise fail(f"{where} {key}", "a whole number is needed.")
+        return value
+
+    if mapping.get("version") != 1:
+        raise fail("version", "this checker reads version = 1.")
+    shorthands = table(mapping.get("shorthands", {}), "[shorthands]")
+    for name, value in shorthands.items():
+        if not isinstance(value, str) or not _SHORTHAND.fullmatch("{" + name + "}"):
+            raise fail(f"[shorthands] {name}", "a lower-case name and a pattern text are needed.")
+
+    def patterns(values: Any, where: str) -> re.Pattern[str]:
+        """Check each pattern on its own (so an error names it), then join them into one."""
+        if not isinstance(values, list) or not values:
+            raise fail(where, "a list of pattern texts is needed.")
+        expanded = []
+        for n, value in enumerate(values, 1):
+            if not isinstance(value, str) or not value.strip():
+                raise fail(f"{where} pattern {n}", "a pattern text is needed.")
+            expanded.append(
+                _expand(value, shorthands, lambda problem, n=n: fail(f"{where} pattern {n}", problem))
+            )
+        return _join(expanded, lambda problem: fail(where, problem))
+
+    limits_table = table(mapping.get("limits"), "[limits]")
+    limits = MessageLimits(
+        scan_chars=whole(limits_table, "scan_chars", "[limits]", 1_000, 1_000_000),
+        max_words=whole(limits_table, "max_words", "[limits]", 10, 10_000),
+        questions_flagged_at=whole(limits_table, "questions_flagged_at", "[limits]", 1, 100),
+        apologies_flagged_at=whole(limits_table, "apologies_flagged_at", "[limits]", 2, 100),
+        exclamations_flagged_at=whole(limits_table, "exclamations_flagged_at", "[limits]", 2, 100),
+        shout_run_words=whole(limits_table, "shout_run_words", "[limits]", 1, 100),
+        shout_word_letters=whole(limits_table, "shout_word_letters", "[limits]", 2, 100),
+    )
+    score_table = table(mapping.get("score"), "[score]")
+
+    def band(key: str) -> tuple[int, int]:
+        value = score_table.get(key)
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            or not 0 <= value[0] <= value[1] <= 99
+        ):
+            raise fail(f"[score] {key}", "two whole numbers, low then high, from 0 to 99.")
+        return value[0], value[1]
+
+    needs_work_band, pressuring_band = band("needs_work_band"), band("pressuring_band")
+    if pressuring_band[1] >= needs_work_band[0]:
+        raise fail("[score] pressuring_band", "it must lie wholly below needs_work_band.")
+
+    issues_table = table(mapping.get("issues"), "[issues]")
+    known = [code.value for code in IssueCode]
+    for name in issues_table:
+        if name not in known:
+            raise fail(f"[issues.{name}]", f"'{name}' is not an issue code; use one of {', '.join(known)}.")
+    issue_rules = []
+    for code in IssueCode:
+        where = f"[issues.{code.value}]"
+        entry = table(issues_table.get(code.value), where)
+        raw_groups = entry.get("groups", [])
+        if not isinstance(raw_groups, list):
+            raise fail(f"{where} groups", f"write each group as a [[issues.{code.value}.groups]] table.")
+        groups = []
+        for position, raw in enumerate(raw_groups, 1):
+            group_where = f"{where} group {position}"
+            group = table(raw, group_where)
+            about = sentence(group, "about", group_where) or ""
+            groups.append(
+                PatternGroup(
+                    about=about,
+                    pattern=patterns(group.get("patterns"), f"{where} group '{about}'"),
+                    explanation=sentence(group, "explanation", group_where, required=False),
+                    suggestion=sentence(group, "suggestion", group_where, required=False),
+                )
+            )
+        issue_rules.append(
+            IssueRule(
+                code=code,
+                explanation=sentence(entry, "explanation", where) or "",
+                suggestion=sentence(entry, "suggestion", where) or "",
+                penalty=number(entry, "penalty", where, 1, 100),
+                repeat_penalty=number(entry, "repeat_penalty", where, 0, 100),
+                groups=tuple(groups),
+                not_when=(patterns(entry["not_when"], f"{where} not_when") if "not_when" in entry else None),
+            )
+        )
+
+    counting = table(mapping.get("counting"), "[counting]")
+    capitals = table(mapping.get("shouting"), "[shouting]").get("allowed_capitals")
+    if not isinstance(capitals, list) or not all(isinstance(c, str) for c in capitals):
+        raise fail("[shouting] allowed_capitals", "a list of words in capitals is needed.")
+    gentle = table(mapping.get("gentle"), "[gentle]")
+    return MessageRules(
+        limits=limits,
+        issue_rules=tuple(issue_rules),
+        apology_word=patterns([counting.get("apology_word")], "[counting] apology_word"),
+        allowed_capitals=frozenset(c.upper().replace("'", "") for c in capitals),
+        gentle_phrases=patterns(gentle.get("patterns"), "[gentle] patterns"),
+        gentle_bonus=number(gentle, "bonus", "[gentle]", 0, 20),
+        needs_work_band=needs_work_band,
+        pressuring_band=pressuring_band,
+    )
+
+
+def _expand(text: str, shorthands: Mapping[str, str], fail: Callable[[str], ContentError]) -> str:
+    """Expand {shorthands} and let a space match one gap; refuse a pattern that cannot work."""
+    expanded = text.strip()
+    for _ in range(10):  # shorthands may use shorthands, a few levels deep
+        names = _SHORTHAND.findall(expanded)
+        if not names:
+            break
+        for name in names:
+            if name not in shorthands:
+                raise fail(f"{{{name}}} is not defined under [shorthands].")
+        expanded = _SHORTHAND.sub(lambda match: shorthands[match.group(1)], expanded)
+    else:
+        raise fail("its shorthands refer to each other in a loop.")
+    expanded = _UNESCAPED_SPACE.sub(lambda _: r"\s", expanded)
+    try:
+        bare = re.compile(expanded, re.IGNORECASE)
+    except re.error as error:
+        raise fail(f"'{text}' is not a valid pattern ({error}).") from None
+    if bare.match("") is not None:
+        raise fail(f"'{text}' can match empty text; a pattern needs at least one word.")
+    return expanded
+
+
+def _join(expanded: list[str], fail: Callable[[str], ContentError]) -> re.Pattern[str]:
+    """One regular expression for a list of checked patterns, matching whole words only."""
+    try:
+        return re.compile(_WHOLE_WORDS.format("|".join(f"(?:{e})" for e in expanded)), re.IGNORECASE)
+    except re.error as error:  # each compiled alone, so only a clash between them lands here
+        raise fail(f"the patterns cannot be joined ({error}).") from None
