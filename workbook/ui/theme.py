@@ -14,6 +14,7 @@ STYLE = """
 <style>
 .wb-app, .wb-section { max-width: 760px; font-size: 16px; line-height: 1.5; color: #1f2328; }
 .wb-app { margin: 0 auto; padding: 8px; box-sizing: border-box; width: 100%; }
+.wb-app *, .wb-section * { box-sizing: border-box; }
 .wb-app .widget-label, .wb-section .widget-label { color: #1f2328; }
 .wb-heading h2, .wb-heading h3 { margin: 12px 0 4px; color: #1f2328; }
 .wb-prompt { font-weight: 600; white-space: normal !important; margin-top: 12px; }
@@ -27,7 +28,7 @@ STYLE = """
 .wb-card { border: 2px solid #d0d7de; border-radius: 10px; padding: 12px 16px; margin: 8px 0;
            background: #ffffff; }
 .wb-band-title { font-size: 20px; font-weight: 700; }
-.wb-counter { font-size: 15px; color: #374151; }
+.wb-counter { font-size: 15px; color: #374151; white-space: normal !important; }
 .wb-issue { border-left: 4px solid #b45309; padding-left: 8px; margin: 4px 0; }
 .wb-app .widget-text input, .wb-app textarea, .wb-section textarea, .wb-section input {
     font-size: 16px; }
@@ -44,7 +45,7 @@ STYLE = """
 @media (max-width: 600px) {
   .wb-app { padding: 4px; }
   .wb-app .widget-hbox.wb-wrap, .wb-section .widget-hbox.wb-wrap { flex-wrap: wrap; }
-  .wb-app .widget-inline-hbox, .wb-section .widget-inline-hbox { flex-wrap: wrap; }
+  .wb-app .widget-inline-hbox, .wb-section .widget-inline-hbox { flex-wrap: wrap; height: auto; }
   .wb-app .widget-inline-hbox .widget-label, .wb-section .widget-inline-hbox .widget-label {
       min-width: 0; width: 100%; }
   .wb-app .widget-tab > .p-TabBar .p-TabBar-tab, .wb-app .lm-TabBar-tab {
