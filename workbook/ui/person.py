@@ -71,6 +71,10 @@ class SituationForm:
         self.save = w.Button(description="Save this person", button_style="primary", icon="check")
         self.cancel = w.Button(description="Cancel")
         self.message = note("", "error")
+        for control, cls in ((self.name, "name"), (self.relationship, "relationship"),
+                             (self.what_happened, "what-happened"), (self.ended_on, "ended-on"),
+                             (self.goal, "goal"), (self.save, "save-person")):
+            control.add_class(f"wb-{cls}")
         self.save.on_click(lambda _b: self.submit())
         self.cancel.on_click(lambda _b: self.close())
         self.widget = w.VBox(
