@@ -33,6 +33,8 @@ STYLE = """
 .wb-app .widget-text input, .wb-app textarea, .wb-section textarea, .wb-section input {
     font-size: 16px; }
 .wb-app textarea, .wb-section textarea { min-height: 6em; }
+.wb-app .widget-text, .wb-app .widget-textarea, .wb-section .widget-text,
+.wb-section .widget-textarea { max-width: calc(100% - 4px); }
 .wb-app button:focus-visible, .wb-section button:focus-visible,
 .wb-app input:focus-visible, .wb-section input:focus-visible,
 .wb-app textarea:focus-visible, .wb-section textarea:focus-visible {
