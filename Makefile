@@ -31,12 +31,12 @@ app: $(VENV)/.app
 	$(VENV)/bin/voila notebooks/dashboard.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
 test: $(VENV)/.test browser
-	$(PY) -m ruff check workbook tests benchmarks
+	$(PY) -m ruff check workbook tests $(wildcard benchmarks)
 	$(PY) -m pytest
 
 lint: $(VENV)/.test
-	$(PY) -m ruff check workbook tests benchmarks
-	$(PY) -m ruff format --check workbook tests benchmarks
+	$(PY) -m ruff check workbook tests $(wildcard benchmarks)
+	$(PY) -m ruff format --check workbook tests $(wildcard benchmarks)
 
 bench: $(VENV)/.test browser
 	$(PY) -m benchmarks
