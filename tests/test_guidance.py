@@ -473,3 +473,28 @@ def test_more_care_never_lowers_the_score_and_more_self_interest_never_raises_it
         assert bumped > base or bumped == base
     else:
         assert bumped <= base
+
+
+def test_a_block_holds_until_they_write_on_that_same_channel():
+    block = other(EventKind.BLOCKED, "2026-03-01T10:00", Channel.TEXT)
+    email_reply = Event(EventKind.RECEIVED, datetime(2026, 3, 5, 10), Channel.EMAIL, Tone.NEUTRAL)
+    social = sent("2026-03-10T10:00", Channel.SOCIAL)
+    by_email = sent("2026-03-11T10:00", Channel.EMAIL)
+    result = assess(person(block, email_reply, social, by_email), TODAY, RULES)
+    assert codes(result)[FlagCode.CHANNEL_SWITCH] == [social.at]  # email is their channel too
+    waiting = assess(person(block, email_reply, by_email), TODAY, RULES)
+    assert waiting.band is Band.REACH_OUT
+    assert any("blocked you on text" in reason for reason in waiting.reasons)
+    text_reply = Event(EventKind.RECEIVED, datetime(2026, 3, 20, 10), Channel.TEXT, Tone.NEUTRAL)
+    lifted = assess(person(block, text_reply, sent("2026-03-21T10:00", Channel.SOCIAL)), TODAY, RULES)
+    assert FlagCode.CHANNEL_SWITCH not in codes(lifted)
+    assert not any("blocked you on" in reason for reason in lifted.reasons)
+
+
+def test_a_late_night_window_may_cross_midnight():
+    data = tomllib.loads((DATA_DIR / "guidance.toml").read_text())
+    data["pacing"].update(late_night_start_hour=22, late_night_end_hour=5)
+    tuned = rules_from_mapping(data)
+    late, early, day = sent("2026-05-01T23:10"), sent("2026-05-03T04:00"), sent("2026-05-05T12:00")
+    p = person(late, received("2026-05-02T10:00"), early, received("2026-05-04T10:00"), day)
+    assert codes(assess(p, TODAY, tuned))[FlagCode.LATE_NIGHT] == [late.at, early.at]

@@ -339,22 +339,44 @@ def _flag_contact_after_stop(view: _View) -> list[Event]:
     return raised
 
 
-def _flag_channel_switch(view: _View) -> list[Event]:
-    blocked: set[Channel] = set()
-    raised = []
+def _channel_blocks(view: _View) -> tuple[dict[Channel, bool], list[Event]]:
+    """Walk the log for blocks on single channels.
+
+    A block on a channel holds until they write to you on that same channel. A message of yours on
+    another channel while a block holds is a channel switch, unless they have written to you on
+    that channel themselves (then it is their channel too). Returns the blocks still holding
+    (channel -> True) and the sends that switched channel.
+    """
+    blocked: dict[Channel, bool] = {}
+    theirs: set[Channel] = set()  # channels they have written to you on
+    switched = []
     for event in view.events:
         if event.kind is EventKind.BLOCKED and not event.blocks_all and event.channel:
-            blocked.add(event.channel)
-        elif event.kind is EventKind.RECEIVED:
-            blocked.clear()
-        elif event.kind is EventKind.SENT and blocked and event.channel not in blocked:
-            raised.append(event)
-    return raised
+            blocked[event.channel] = True
+            theirs.discard(event.channel)
+        elif event.kind is EventKind.RECEIVED and event.channel:
+            blocked.pop(event.channel, None)
+            theirs.add(event.channel)
+        elif (
+            event.kind is EventKind.SENT
+            and blocked
+            and event.channel not in blocked
+            and event.channel not in theirs
+        ):
+            switched.append(event)
+    return blocked, switched
+
+
+def _flag_channel_switch(view: _View) -> list[Event]:
+    return _channel_blocks(view)[1]
 
 
 def _flag_late_night(view: _View) -> list[Event]:
     start, end = view.rules.late_night_start_hour, view.rules.late_night_end_hour
-    return [e for e in _sends(view) if start <= e.at.hour < end]
+    if start <= end:
+        return [e for e in _sends(view) if start <= e.at.hour < end]
+    # A window that crosses midnight, such as 22 to 5.
+    return [e for e in _sends(view) if e.at.hour >= start or e.at.hour < end]
 
 
 def _flag_unasked_call(view: _View) -> list[Event]:
@@ -446,12 +468,7 @@ def assess(person: Person, today: date, rules: GuidanceRules | None = None) -> A
 
 
 def _partial_block_reasons(view: _View) -> list[str]:
-    blocked: list[str] = []
-    for event in view.events:
-        if event.kind is EventKind.BLOCKED and event.channel and not event.blocks_all:
-            blocked.append(event.channel.value.replace("_", " "))
-        elif event.kind is EventKind.RECEIVED:
-            blocked = []
+    blocked = [channel.value.replace("_", " ") for channel in _channel_blocks(view)[0]]
     partial_signal = Signal.BLOCKED_SOME_CHANNELS in view.signals
     if not blocked and partial_signal and not view.received_after(view.ended_at):
         blocked = ["some channels"]
