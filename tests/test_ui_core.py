@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from workbook.content import load_questionnaire
-from workbook.model import CORE_IDS, Goal, Relationship, Situation, WhatHappened
+from workbook.model import CORE_IDS, Goal, Relationship, Signal, Situation, WhatHappened
 from workbook.store import Store
 from workbook.transfer import dumps
 from workbook.ui.dashboard import STEPS, Dashboard
@@ -310,3 +310,23 @@ def test_next_step_walks_through_every_step(session):
         app.next_button.click()
         assert app.stepper.value == expected
     assert app.next_button.layout.display == "none"
+
+
+def test_a_stop_signal_ticked_later_is_not_lifted_by_an_older_reply(session):
+    from workbook.model import Band, Channel, Event, EventKind, Tone
+
+    add(session)
+    session.store.add_event("Robin", Event(EventKind.RECEIVED, datetime(2026, 2, 1, 10), Channel.TEXT,
+                                           Tone.POSITIVE))
+    session.changed()
+    panel = PersonPanel(session)
+    panel.form.open("Robin")
+    panel.form.signals[Signal.ASKED_NO_CONTACT].value = True
+    assert panel.form.submit()
+    assert session.assessment().band is Band.RESPECT_THEIR_WISHES
+    kinds = [e.kind for _, e in session.store.events("Robin")]
+    assert kinds == [EventKind.RECEIVED, EventKind.ASKED_TO_STOP]
+    # Saving the form again adds nothing more.
+    panel.form.open("Robin")
+    assert panel.form.submit()
+    assert len(session.store.events("Robin")) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from workbook.model import CORE_IDS, Goal, Relationship, Situation, WhatHappened
+from workbook.model import CORE_IDS, Channel, Event, EventKind, Goal, Relationship, Situation, WhatHappened
 from workbook.store import Store
 from workbook.ui.message import DRAFT_ID, READY_AT_ID, MessageStudio
 from workbook.ui.plan import load_plan_words
@@ -173,3 +173,14 @@ def test_when_contact_is_fine_there_is_no_stop_note() -> None:
     studio, _clock = a_studio()
     assert not studio.session.assessment().band.stops_contact
     assert studio.stop_note.layout.display == "none" and studio.pause_box.layout.display != "none"
+
+
+def test_no_ready_to_send_templates_when_the_answer_is_not_to_contact() -> None:
+    studio, _clock = a_studio("Sam")
+    session = studio.session
+    session.store.add_event("Sam", Event(EventKind.BLOCKED, datetime(2026, 5, 1, 9), Channel.ALL))
+    session.changed()
+    assert studio.chooser.layout.display == "none"
+    assert studio.stop_note.layout.display is None
+    studio.use_template()
+    assert studio.draft.value == ""

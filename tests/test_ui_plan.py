@@ -124,7 +124,7 @@ def test_when_they_reach_out_no_reminders_are_made_and_it_says_so() -> None:
 
 
 def test_download_without_a_cadence_or_a_date_says_what_is_missing() -> None:
-    view = PlanView(a_session())
+    view = PlanView(a_session(replied=True))
     view.download.click()
     assert "how often" in view.ics_message.value and view.link.value == ""
     view.cadence.value = "monthly"
@@ -133,7 +133,7 @@ def test_download_without_a_cadence_or_a_date_says_what_is_missing() -> None:
 
 
 def test_changing_the_plan_withdraws_a_link_made_for_the_old_plan() -> None:
-    view = PlanView(a_session())
+    view = PlanView(a_session(replied=True))
     view.cadence.value = "weekly"
     view.first.value = date(2026, 6, 2)
     view.download.click()
@@ -163,3 +163,17 @@ def test_plan_words_must_name_five_moods_and_known_keys() -> None:
     with pytest.raises(ContentError, match="five words"):
         plan_words_from_mapping(words, source="plan.toml")
     assert load_plan_words().pause_minutes >= 1
+
+
+def test_no_reminders_to_get_in_touch_when_they_asked_for_no_contact() -> None:
+    session = a_session("Jo", replied=True)
+    session.store.add_event("Jo", Event(EventKind.ASKED_TO_STOP, datetime(2026, 5, 25, 9)))
+    session.changed()
+    view = PlanView(session)
+    assert view.download.layout.display == "none"
+    view.cadence.value = "weekly"
+    view.first.value = date(2026, 6, 2)
+    view.reminders.value = 3
+    assert view.make_reminders() is None
+    assert view.link.value == ""
+    assert "leave them be" in view.ics_message.value

@@ -106,6 +106,7 @@ class MessageStudio:
             ]
         )
         chooser.add_class("wb-templates")
+        self.chooser = chooser
 
         # -- the draft and its live verdict
         self.draft = w.Textarea(
@@ -189,6 +190,8 @@ class MessageStudio:
         assessment = self.session.assessment()
         stops = assessment is not None and assessment.band.stops_contact
         self.stop_note.layout.display = None if stops else "none"
+        # Templates are ready-to-send messages: never offered when the answer is not to send.
+        self.chooser.layout.display = "none" if stops else None
         self.pause_box.layout.display = "none" if stops or person is None else None
         if person is not None:
             self._offer_templates(person.situation.goal, person.situation.what_happened)
@@ -220,6 +223,9 @@ class MessageStudio:
 
     def use_template(self) -> None:
         """Fill the draft from the chosen template; ask first if that would replace their words."""
+        assessment = self.session.assessment()
+        if assessment is not None and assessment.band.stops_contact:
+            return
         if self.draft.value.strip():
             self.confirm.layout.display = None
             return

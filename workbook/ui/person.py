@@ -12,6 +12,8 @@ import ipywidgets as w
 from ..content import load_labels
 from ..errors import WorkbookError
 from ..model import (
+    Channel,
+    Event,
     EventKind,
     Goal,
     Relationship,
@@ -138,7 +140,9 @@ class SituationForm:
         try:
             situation = self.situation(self.session.today())
             if self.editing:
+                before = self.session.store.get_person(self.editing).situation.signals
                 self.session.store.update_situation(self.editing, situation)
+                self._log_new_stop_signals(situation, before)
             else:
                 self.session.store.add_person(situation)
         except WorkbookError as error:
@@ -149,6 +153,28 @@ class SituationForm:
         if self.on_done:
             self.on_done()
         return True
+
+
+    def _log_new_stop_signals(self, situation: Situation, before: frozenset[Signal]) -> None:
+        """A stop signal ticked now is dated now, so a reply logged before it cannot lift it.
+
+        (Signals ticked when a person is added count from the day it ended; see docs/guidance.md.)
+        """
+        for signal in sorted(situation.signals - before):
+            event = STOP_SIGNAL_EVENTS.get(signal)
+            if event is not None:
+                kind, channel = event
+                self.session.store.add_event(
+                    situation.name, Event(kind, self.session.now(), channel, note="Noted in the person form")
+                )
+
+
+# What a stop signal means as a logged event, dated when it is ticked on an existing person.
+STOP_SIGNAL_EVENTS: dict[Signal, tuple[EventKind, Channel | None]] = {
+    Signal.ASKED_NO_CONTACT: (EventKind.ASKED_TO_STOP, None),
+    Signal.SAID_NO: (EventKind.SAID_NO, None),
+    Signal.BLOCKED_ALL_CHANNELS: (EventKind.BLOCKED, Channel.ALL),
+}
 
 
 def _friendly(text: str) -> str:

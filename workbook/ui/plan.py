@@ -302,6 +302,10 @@ class PlanView:
         assessment = self.session.assessment()
         waiting_for_reply = assessment is not None and assessment.band is not Band.KEEP_GOING
         self.not_yet.layout.display = None if waiting_for_reply else "none"
+        stops = assessment is not None and assessment.band.stops_contact
+        self.download.layout.display = "none" if stops else None
+        if stops:
+            self._clear_reminders()
 
     # -- saving
 
@@ -351,6 +355,11 @@ class PlanView:
         person = self.session.current()
         if person is None:
             set_note(self.ics_message, "Choose or add a person first.", "error")
+            return None
+        assessment = self.session.assessment()
+        if assessment is not None and assessment.band.stops_contact:
+            # No reminders to get in touch while the answer is not to contact them.
+            set_note(self.ics_message, assessment.next_step, "help")
             return None
         cadence = self.words.cadence(self.cadence.value)
         if cadence is None:
