@@ -19,7 +19,7 @@ from icalendar import Alarm, Calendar
 from icalendar import Event as CalendarEvent
 
 from .errors import InvalidInput
-from .model import MAX_NAME_LENGTH
+from .model import LATEST_DATE, MAX_NAME_LENGTH
 
 __all__ = [
     "ALARM_AFTER_START",
@@ -71,6 +71,8 @@ def reminders_ics(
         raise InvalidInput(f"Choose between 1 and {MAX_REMINDERS} reminders.")
     if first < now.date():
         raise InvalidInput("The first check-in cannot be in the past; choose today or a later day.")
+    if first > LATEST_DATE:  # the reminders count weeks on from it, past what a date can hold
+        raise InvalidInput(f"The first check-in, {first}, is too far ahead. Please check the year.")
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -52,6 +52,11 @@ MAX_NAME_LENGTH = 80
 MAX_NOTE_LENGTH = 2_000
 MAX_TEXT_LENGTH = 20_000
 
+# The dates a workbook holds. A typo such as 0202 or 9999 is refused where it is typed or imported,
+# instead of breaking the guidance and the chart later, which count weeks forward and back from them.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
 
 class Relationship(StrEnum):
     ROMANTIC_INTEREST = "romantic_interest"
@@ -189,6 +194,7 @@ class Situation:
             raise InvalidInput("The name cannot contain line breaks or control characters.")
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "signals", frozenset(self.signals))
+        _check_year(self.ended_on, "The date it ended")
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,7 @@ class Event:
     note: str = ""
 
     def __post_init__(self) -> None:
+        _check_year(self.at.date(), "The date")
         if self.at.tzinfo is not None:
             # Stored and compared as local wall-clock time, as the person lived it.
             object.__setattr__(self, "at", self.at.replace(tzinfo=None))
@@ -235,6 +242,7 @@ class JournalEntry:
     mood: int | None = None  # 1 (very low) .. 5 (good), for check-ins
 
     def __post_init__(self) -> None:
+        _check_year(self.at.date(), "The date")
         if self.mood is not None and not (1 <= self.mood <= 5):
             raise InvalidInput("Mood is a number from 1 (very low) to 5 (good).")
         if self.kind is JournalKind.CHECK_IN and self.mood is None:
@@ -325,6 +333,16 @@ def parse_datetime(value: object, what: str = "The time") -> datetime:
 
 def parse_signals(values: Iterable[object]) -> frozenset[Signal]:
     return frozenset(parse_enum(Signal, v, "Each signal") for v in values)
+
+
+def _check_year(day: date, what: str) -> None:
+    if isinstance(day, datetime):
+        day = day.date()
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidInput(
+            f"{what} {day.isoformat()} is outside the years a workbook can hold "
+            f"({EARLIEST_DATE.year} to {LATEST_DATE.year}): please check the year."
+        )
 
 
 def _shown(value: object) -> str:

@@ -27,6 +27,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -377,7 +378,7 @@ class Store:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA secure_delete = ON")
             if self.path is not None:
-                db.execute("PRAGMA journal_mode = WAL")
+                _use_write_ahead_log(db)
             self._db = db
             self._migrate()
         except BaseException:
@@ -420,6 +421,11 @@ class Store:
                 db.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
                 raise self._error(error, doing) from None
+            if isinstance(error, UnicodeEncodeError):  # a lone surrogate ("\ud83d"): not storable text
+                raise InvalidInput(
+                    f"Could not {doing}: the text holds a broken character, perhaps half of an emoji "
+                    "from a paste. Please retype that part."
+                ) from None
             raise
 
     @contextmanager
@@ -664,6 +670,27 @@ def _journal(db: sqlite3.Connection, person_id: int) -> list[tuple[int, JournalE
 def _export(db: sqlite3.Connection) -> list[Person]:
     people = [_load_person(db, row["id"]) for row in db.execute(_ALL_PEOPLE).fetchall()]
     return sorted(people, key=lambda person: (person.name.casefold(), person.name))
+
+
+def _use_write_ahead_log(db: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting (up to the busy timeout) while another window opens the same workbook.
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once, without
+    waiting out the busy timeout, when another connection is opening it at the same moment (a
+    notebook and the dashboard started together on a new workbook). So the waiting happens here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.002
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _user_version(db: sqlite3.Connection) -> int:

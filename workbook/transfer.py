@@ -432,7 +432,11 @@ def _decode(data: bytes | str) -> str:
 
 def _load_json(text: str) -> object:
     try:
-        return json.loads(text, object_pairs_hook=_object_without_repeats, parse_constant=_refuse_constant)
+        loaded = json.loads(text, object_pairs_hook=_object_without_repeats, parse_constant=_refuse_constant)
+        # Valid JSON can still hold half an emoji ("\ud83d"), which is not text: no database, file
+        # or page can hold it. Writing the document out again finds one wherever it is.
+        json.dumps(loaded, ensure_ascii=False).encode("utf-8")
+        return loaded
     except json.JSONDecodeError as error:
         raise ImportRefused(
             f"This file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
@@ -441,6 +445,11 @@ def _load_json(text: str) -> object:
     except RecursionError:
         raise ImportRefused(
             "This file is nested far too deeply to be a workbook export. Is it the right file?"
+        ) from None
+    except UnicodeEncodeError:
+        raise ImportRefused(
+            "This file holds a broken character (half of an emoji, perhaps), so it cannot be read "
+            "safely. Was it changed by hand?"
         ) from None
     except ValueError as error:  # e.g. a number with thousands of digits
         raise ImportRefused(f"This file holds a value that cannot be read: {error}") from None
