@@ -330,3 +330,22 @@ def test_a_stop_signal_ticked_later_is_not_lifted_by_an_older_reply(session):
     panel.form.open("Robin")
     assert panel.form.submit()
     assert len(session.store.events("Robin")) == 2
+
+
+def test_replacing_the_chosen_person_by_import_reloads_every_form(session, tmp_path):
+    session = Session(Store(tmp_path / "workbook.db"), clock=lambda: NOW)
+    add(session)
+    section = load_questionnaire().section("decision")
+    form = AnswerForm(section, session)
+    qid, field = next((k, f) for k, f in form.fields.items() if f.question.kind.value == "text")
+    field.control.value = "old words"
+    replacement = Session(Store(memory=True), clock=lambda: NOW)
+    add(replacement)
+    replacement.store.set_answer("Robin", qid, "imported words")
+    page = DataPage(session)
+    upload(page, dumps(replacement.store.export_people()).encode())
+    page.replace.value = True
+    page.confirm_import.click()
+    assert field.control.value == "imported words"
+    field.control.value = "imported words, and more"
+    assert session.store.answers("Robin")[qid] == "imported words, and more"

@@ -185,6 +185,12 @@ class DataPage:
         self.preview.children = []
         if self.session.person is None and summary.added:
             self.session.person = summary.added[0]
+        current = (self.session.person or "").casefold()
+        if current in {name.casefold() for name in summary.replaced}:
+            # Every view reloads the replaced person's words, so no widget still holds the old
+            # ones and writes them back over what was just imported.
+            name, self.session.person = self.session.person, None
+            self.session.person = name
         self.session.changed()
         self._import_says("Imported: " + "; ".join(parts) + ".")
 
