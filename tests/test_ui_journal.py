@@ -142,3 +142,26 @@ def test_unsent_letters_are_said_never_to_be_sent() -> None:
         if hasattr(child, "value") and isinstance(child.value, str)
     ]
     assert any("never sent" in text for text in texts)
+
+
+def test_words_in_progress_are_saved_as_typed_and_stay_with_their_person() -> None:
+    from workbook.ui.journal import JOURNAL_DRAFT_ID
+
+    session = Session(Store(memory=True), clock=lambda: datetime(2026, 6, 1, 12, 0))
+    for name in ("Sam", "Kim"):
+        session.store.add_person(
+            Situation(name, Relationship.FRIEND, WhatHappened.I_PUSHED_AWAY, date(2026, 1, 1), Goal.FRIENDSHIP)
+        )
+    session.choose("Sam")
+    view = JournalView(session)
+    view.text.value = "Dear Sam, half a letter"
+    assert session.store.answers("Sam")[JOURNAL_DRAFT_ID] == "Dear Sam, half a letter"
+    session.choose("Kim")
+    assert view.text.value == ""
+    assert JOURNAL_DRAFT_ID not in session.store.answers("Kim")
+    session.choose("Sam")
+    assert view.text.value == "Dear Sam, half a letter"
+    again = JournalView(session)  # a restarted kernel builds the view anew
+    assert again.text.value == "Dear Sam, half a letter"
+    view.keep_entry()
+    assert JOURNAL_DRAFT_ID not in session.store.answers("Sam")

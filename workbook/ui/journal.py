@@ -56,6 +56,9 @@ def _when(at: datetime) -> str:
     return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
 
 
+JOURNAL_DRAFT_ID = "journal_draft"  # the words being written, kept until "Keep it"
+
+
 class JournalView:
     """The chosen person's private journal, unsent letters and weekly check-ins."""
 
@@ -77,6 +80,10 @@ class JournalView:
             layout=w.Layout(width="100%"),
         )
         self.text.add_class("wb-journal-text")
+        # The words in progress are saved as typed (answer JOURNAL_DRAFT_ID), so a closed tab or a
+        # restarted kernel loses nothing, and they stay with the person they were written for.
+        self._loading_draft = False
+        self.text.observe(lambda _c: self._save_draft(), names="value")
         self.keep = w.Button(description="Keep it", button_style="primary", icon="check")
         self.keep.add_class("wb-keep")
         self.keep.on_click(lambda _b: self.keep_entry())
@@ -133,6 +140,7 @@ class JournalView:
         self._shown: tuple | None = None  # what the list and chart were last drawn from
         session.observe(lambda _c: self._person_changed(), names="person")
         session.observe(lambda _c: self.refresh(), names="revision")
+        self._load_draft()
         self.refresh()
 
     # -- reading
@@ -154,7 +162,7 @@ class JournalView:
             lambda: JournalEntry(at=self.session.now(), kind=JournalKind(self.kind.value), text=text.strip()),
         )
         if entry_id is not None:
-            self.text.value = ""
+            self.text.value = ""  # also clears the saved draft
             kept = (
                 "Your unsent letter is kept here, just for you."
                 if self.kind.value == JournalKind.UNSENT_LETTER
@@ -216,7 +224,29 @@ class JournalView:
 
     # -- showing
 
+    def _save_draft(self) -> None:
+        name = self.session.person
+        if self._loading_draft or name is None:
+            return
+        text = self.text.value
+        try:
+            self.session.store.set_answer(name, JOURNAL_DRAFT_ID, text if text.strip() else None)
+        except WorkbookError as error:
+            set_note(self.write_message, str(error), "error")
+            return
+        self.session.changed(guidance=False)
+
+    def _load_draft(self) -> None:
+        person = self.session.current()
+        draft = person.answers.get(JOURNAL_DRAFT_ID) if person else None
+        self._loading_draft = True
+        try:
+            self.text.value = draft if isinstance(draft, str) else ""
+        finally:
+            self._loading_draft = False
+
     def _person_changed(self) -> None:
+        self._load_draft()
         self._confirming = None
         for label in (self.write_message, self.check_in_message):
             set_note(label, "", "saved")
