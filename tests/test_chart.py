@@ -116,8 +116,15 @@ def test_notes_are_never_drawn():
     assert SECRET not in describe_timeline(person(THREE), assess(person(THREE), TODAY), TODAY)
 
 
-def test_a_dollar_in_the_name_is_shown_as_typed():
-    png = timeline_png(person(THREE, name="Sam $x"), assess(person(THREE), TODAY), TODAY, RULES)
+def test_dollars_in_the_name_are_shown_as_typed_not_as_maths():
+    name = "Sam $x^2$ $$"
+    figure, _ = draw(person(THREE, name=name))
+    title = figure.axes[0].title
+    assert title.get_text() == f"Contact timeline: {name}"
+    # Drawing it must not treat $x^2$ as mathtext (which would render "x²" or fail on "$$").
+    figure.canvas.draw()
+    assert not title.get_parse_math()
+    png = timeline_png(person(THREE, name=name), assess(person(THREE), TODAY), TODAY, RULES)
     assert png.startswith(b"\x89PNG")
 
 
