@@ -119,8 +119,9 @@ def test_notes_are_never_drawn():
 def test_dollars_in_the_name_are_shown_as_typed_not_as_maths():
     name = "Sam $x^2$ $$"
     figure, _ = draw(person(THREE, name=name))
-    title = figure.axes[0].title
-    assert title.get_text() == f"Contact timeline: {name}"
+    axes = figure.axes[0]
+    assert axes.get_title(loc="left") == f"Contact timeline: {name}"
+    title = axes._left_title  # the Text that holds it
     # Drawing it must not treat $x^2$ as mathtext (which would render "x²" or fail on "$$").
     figure.canvas.draw()
     assert not title.get_parse_math()
