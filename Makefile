@@ -13,8 +13,11 @@ $(VENV)/.app: pyproject.toml
 	$(PY) -m pip install -q -e .
 	@touch $@
 
-$(VENV)/.test: $(VENV)/.app
+$(VENV)/.test: $(VENV)/.app deploy/jupyterhub/requirements.txt
 	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -r deploy/jupyterhub/requirements.txt
+	@command -v npm >/dev/null || { echo "npm is needed for the JupyterHub test (configurable-http-proxy)"; exit 1; }
+	npm install --prefix $(VENV)/node --no-fund --no-audit --loglevel=error configurable-http-proxy@5.3.0
 	@touch $@
 
 # Debian's Chromium drives the browser tests (a browser download cannot work here).
