@@ -209,11 +209,13 @@ class Store:
             db.execute("DELETE FROM people WHERE id = ?", (_person_id(db, name),))
 
     def delete_everything(self) -> None:
-        """Erase the whole workbook, including the copies SQLite keeps in its write-ahead log."""
+        """Erase the whole workbook, including the copies SQLite keeps in its write-ahead log and
+        the backups it wrote before imports replaced people: "everything" leaves no words behind."""
         with self._tx("delete everything") as db:
             db.execute("DELETE FROM people")
         if self.path is not None:
             self._rows("PRAGMA wal_checkpoint(TRUNCATE)")
+            _delete_backups(self.home / BACKUP_DIR_NAME)
 
     # --- answers and plan -----------------------------------------------------------------
 
@@ -723,6 +725,20 @@ def _make_private(path: Path, mode: int) -> None:
     with suppress(FileNotFoundError):
         if not hasattr(os, "getuid") or path.stat().st_uid == os.getuid():
             path.chmod(mode)
+
+
+def _delete_backups(folder: Path) -> None:
+    """Remove the backups `_write_backup` made (and any it left half written); nothing else."""
+    try:
+        for path in [*folder.glob("backup-*.json"), *folder.glob(".backup-*.tmp")]:
+            path.unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    except OSError as error:
+        raise StoreError(
+            f"The workbook was emptied, but its backups in {folder} could not all be deleted "
+            f"({error.strerror}). Please delete that folder yourself."
+        ) from None
 
 
 def _write_backup(folder: Path, text: str, now: datetime) -> Path:

@@ -101,9 +101,15 @@ def dashboard() -> None:
     """Show the whole app on one page (what Voila serves), and mark it ready once displayed."""
     from IPython.display import display
 
+    from ..errors import WorkbookError
     from .dashboard import Dashboard
+    from .theme import note, stylesheet
 
-    app = Dashboard(get_session())
+    try:
+        app = Dashboard(get_session())
+    except WorkbookError as error:  # e.g. a damaged workbook file: say what to do, not a notice
+        display(w.VBox([stylesheet(), note(str(error), "error")]).add_class("wb-app"))
+        return
     display(app.widget)
     app.ready()
 

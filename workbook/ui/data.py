@@ -219,21 +219,23 @@ class DataPage:
         self.delete_message.value = "Nothing was deleted."
 
     def do_delete(self) -> None:
-        if self._deleting == "everything":
-            if self.confirm_text.value.strip().casefold() != "delete everything":
-                self.delete_message.value = 'Type "delete everything" to confirm; nothing was deleted.'
-                return
-            self.session.store.delete_everything()
-            self.session.person = None
-            done = "Everything was deleted."
-        elif self._deleting == "person" and self.session.person:
-            name = self.session.person
-            self.session.store.delete_person(name)
-            remaining = self.session.store.people()
-            self.session.person = remaining[0] if remaining else None
-            done = f"{name} was deleted."
-        else:
+        everything = self._deleting == "everything"
+        if everything and self.confirm_text.value.strip().casefold() != "delete everything":
+            self.delete_message.value = 'Type "delete everything" to confirm; nothing was deleted.'
             return
+        name = self.session.person
+        if not everything and not (self._deleting == "person" and name):
+            return
+        try:
+            if everything:
+                self.session.store.delete_everything()
+            else:
+                self.session.store.delete_person(name)
+            done = "Everything was deleted." if everything else f"{name} was deleted."
+        except WorkbookError as error:  # e.g. they were already deleted in another window
+            done = str(error)
+        remaining = self.session.store.people()
+        self.session.person = remaining[0] if remaining else None
         self._deleting = None
         self.confirm_box.layout.display = "none"
         self.export_link.value = ""

@@ -19,7 +19,7 @@ from datetime import datetime
 import ipywidgets as w
 
 from ..content import load_labels
-from ..errors import WorkbookError
+from ..errors import PersonNotFound, WorkbookError
 from ..model import JournalEntry, JournalKind
 from .plan import load_plan_words, set_note
 from .session import Session
@@ -147,7 +147,10 @@ class JournalView:
 
     def stored(self) -> list[tuple[int, JournalEntry]]:
         name = self.session.person
-        return self.session.store.journal(name) if name else []
+        try:
+            return self.session.store.journal(name) if name else []
+        except PersonNotFound:  # deleted in another window: nothing to show for them
+            return []
 
     # -- writing
 

@@ -102,9 +102,14 @@ class SituationForm:
 
     def open(self, name: str | None = None) -> None:
         """Show the form empty (add) or filled with a person's situation (edit)."""
+        try:
+            situation = self.session.store.get_person(name).situation if name else None
+        except WorkbookError as error:  # deleted in another window since this one was drawn
+            self.open()
+            self.message.value = str(error)
+            return
         self.editing = name
         self.message.value = ""
-        situation = self.session.store.get_person(name).situation if name else None
         self.name.value = situation.name if situation else ""
         self.relationship.value = situation.relationship.value if situation else None
         self.what_happened.value = situation.what_happened.value if situation else None

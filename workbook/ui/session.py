@@ -14,6 +14,7 @@ from typing import Any
 
 import traitlets
 
+from ..errors import PersonNotFound
 from ..guidance import assess
 from ..model import Assessment, Person
 from ..store import Store
@@ -56,7 +57,10 @@ class Session(traitlets.HasTraits):
     def current(self) -> Person | None:
         if self.person is None:
             return None
-        return self._cached("person", lambda: self.store.get_person(self.person))
+        try:
+            return self._cached("person", lambda: self.store.get_person(self.person))
+        except PersonNotFound:  # deleted in another window: views show "choose a person", not a crash
+            return None
 
     def assessment(self) -> Assessment | None:
         person = self.current()
@@ -67,7 +71,10 @@ class Session(traitlets.HasTraits):
     def events(self) -> list:
         if self.person is None:
             return []
-        return self._cached("events", lambda: self.store.events(self.person))
+        try:
+            return self._cached("events", lambda: self.store.events(self.person))
+        except PersonNotFound:
+            return []
 
     def _cached(self, what: str, load: Callable[[], Any]) -> Any:
         key = (what, self.person or "", self.revision)
