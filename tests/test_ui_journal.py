@@ -150,7 +150,9 @@ def test_words_in_progress_are_saved_as_typed_and_stay_with_their_person() -> No
     session = Session(Store(memory=True), clock=lambda: datetime(2026, 6, 1, 12, 0))
     for name in ("Sam", "Kim"):
         session.store.add_person(
-            Situation(name, Relationship.FRIEND, WhatHappened.I_PUSHED_AWAY, date(2026, 1, 1), Goal.FRIENDSHIP)
+            Situation(
+                name, Relationship.FRIEND, WhatHappened.I_PUSHED_AWAY, date(2026, 1, 1), Goal.FRIENDSHIP
+            )
         )
     session.choose("Sam")
     view = JournalView(session)
