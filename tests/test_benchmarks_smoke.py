@@ -1,0 +1,101 @@
+"""Every benchmark still runs: each once, at a tiny size (benchmarks.QUICK), with no timing asserted.
+
+The figures themselves are not checked against their goals here (a loaded CI machine is not a
+benchmark machine); only that each benchmark produces the figures the table promises, with real
+numbers, and that the report writes a table and a results file that say what was measured.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from e2e.conftest import shared_browser
+
+from benchmarks import QUICK
+from benchmarks.report import Figure, render_table, results_document, update_doc, write_results
+
+
+def assert_measured(figures: list[Figure], keys: set[str]) -> None:
+    assert {figure.key for figure in figures} >= keys
+    for figure in figures:
+        assert math.isfinite(figure.value), figure
+        assert figure.benchmark and figure.title
+
+
+def test_timeline_at_scale_assesses_draws_exports_and_imports() -> None:
+    from benchmarks.timeline import synthetic_person, timeline_at_scale
+
+    figures = timeline_at_scale(QUICK)
+    keys = {f"timeline_{count}" for count in QUICK.event_counts}
+    assert_measured(figures, keys | {"timeline_growth", "export_events", "import_events"})
+    assert all(figure.value > 0 for figure in figures)
+    person, today = synthetic_person(50)
+    assert len(person.events) == 50 and today > person.events[-1].at.date()
+
+
+def test_synthetic_log_raises_pacing_flags_so_the_flag_code_is_timed_too() -> None:
+    from benchmarks.timeline import synthetic_person
+    from workbook.guidance import assess
+
+    person, today = synthetic_person(200)
+    assert assess(person, today).flags
+
+
+def test_command_line_is_measured_against_a_bare_python() -> None:
+    from benchmarks.command_line import command_line
+
+    figures = command_line(QUICK)
+    assert_measured(figures, {"command_line_added", "command_line_assess"})
+    assess = next(f for f in figures if f.key == "command_line_assess")
+    assert assess.floor and assess.value > assess.floor
+
+
+def test_the_report_writes_results_and_replaces_only_its_own_table(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    figures = [
+        Figure("tti", "time to interactive", 2.4, "s", "tti", goal="≤ 1.20× floor", met=True, floor=2.2),
+        Figure("left", "kernels left", 0, "kernels", "abandoned", goal="0", met=True),
+    ]
+    document = results_document(figures, quick=True, started=datetime(2026, 1, 2, 3, 4), seconds=5.0)
+    results = json.loads(write_results(document, tmp_path / "results.json").read_text())
+    assert results["machine"]["nproc"] and results["machine"]["python"]
+    assert results["date"] == "2026-01-02T03:04:00"
+    assert results["figures"][0]["ratio"] == pytest.approx(2.4 / 2.2)
+    assert results["figures"][0]["command"].endswith("--only tti")
+
+    doc = tmp_path / "performance.md"
+    doc.write_text("# Performance\n\nWritten by hand.\n")
+    update_doc(render_table(figures, document), doc)
+    update_doc(render_table(figures[:1], document), doc)  # a second run replaces, never appends
+    text = doc.read_text()
+    assert text.startswith("# Performance\n\nWritten by hand.\n")
+    assert text.count("| time to interactive |") == 1
+    assert "| kernels left |" not in text
+    assert "1.09×" in text
+
+
+@pytest.mark.e2e
+def test_browser_benchmarks_run_against_voila_and_chromium(pytestconfig: pytest.Config) -> None:
+    from benchmarks import browser
+
+    figures = browser.run(list(browser.BROWSER_BENCHMARKS), QUICK, shared_browser(pytestconfig))
+    assert_measured(
+        figures,
+        {
+            "time_to_interactive",
+            "round_trip",
+            "kernel_memory_after_load",
+            "kernel_memory_growth",
+            "abandoned_closed",
+            "abandoned_lost",
+            "idle_open_tab_kept",
+        },
+    )
+    by_key = {figure.key: figure for figure in figures}
+    assert by_key["time_to_interactive"].floor and by_key["round_trip"].floor
+    assert by_key["kernel_memory_after_load"].value > 20  # a real kernel was found and weighed
+    assert by_key["idle_open_tab_kept"].value == 1  # culling must never take an open tab's kernel
