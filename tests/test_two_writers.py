@@ -204,7 +204,7 @@ def test_a_person_deleted_in_the_other_window_is_never_a_crash_and_never_comes_b
     import ipywidgets as w
 
     from workbook.content import DATA_DIR
-    from workbook.ui.dashboard import STEPS, Dashboard
+    from workbook.ui.app import STEPS, Dashboard
     from workbook.ui.session import Session
 
     warnings.simplefilter("ignore", UserWarning)  # matplotlib's layout notes on tiny charts

@@ -13,7 +13,7 @@ from workbook.content import load_questionnaire
 from workbook.model import CORE_IDS, Goal, Relationship, Signal, Situation, WhatHappened
 from workbook.store import Store
 from workbook.transfer import dumps
-from workbook.ui.dashboard import STEPS, Dashboard
+from workbook.ui.app import STEPS, Dashboard
 from workbook.ui.data import DataPage
 from workbook.ui.fields import AnswerForm
 from workbook.ui.person import PersonPanel, day_counters
@@ -302,6 +302,18 @@ def test_the_dashboard_builds_each_step_only_when_opened(session):
         assert app.page.children == (app._pages[index],)
     app.ready()
     assert "wb-ready" in app.widget._dom_classes
+
+
+def test_the_dashboard_cell_can_be_run_again_in_the_same_kernel(session, monkeypatch):
+    from workbook import ui
+
+    add(session)
+    monkeypatch.setattr(ui, "get_session", lambda **_: session)
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    ui.dashboard()
+    ui.dashboard()  # re-running the cell once failed: the submodule's name hid this function
+    assert len(shown) == 2 and all("wb-ready" in app._dom_classes for app in shown)
 
 
 def test_next_step_walks_through_every_step(session):

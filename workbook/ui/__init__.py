@@ -98,19 +98,32 @@ def data_page() -> w.VBox:
 
 
 def dashboard() -> None:
-    """Show the whole app on one page (what Voila serves), and mark it ready once displayed."""
+    """Show the whole app on one page (what Voila serves), and mark it ready once displayed.
+
+    In a kernel Voila pre-heated, the page is built and displayed before anyone asks for it; when
+    the visitor arrives the session reads the workbook again, so what they see is what is stored
+    now (visitor.py). Only then is the page marked ready."""
     from IPython.display import display
 
     from ..errors import WorkbookError
-    from .dashboard import Dashboard
+    from . import visitor
+    from .app import Dashboard
     from .theme import note, stylesheet
 
+    ahead = visitor.pending()
     try:
-        app = Dashboard(get_session())
+        session = get_session(ahead=ahead)
+        app = Dashboard(session)
     except WorkbookError as error:  # e.g. a damaged workbook file: say what to do, not a notice
+        if ahead:  # it may have been mended since: look again once the visitor is here
+            visitor.wait()
+            return dashboard()
         display(w.VBox([stylesheet(), note(str(error), "error")]).add_class("wb-app"))
         return
     display(app.widget)
+    if ahead:
+        visitor.wait()
+        session.reload(as_opened=True)
     app.ready()
 
 

@@ -189,9 +189,9 @@ class DataPage:
         if current in {name.casefold() for name in summary.replaced}:
             # Every view reloads the replaced person's words, so no widget still holds the old
             # ones and writes them back over what was just imported.
-            name, self.session.person = self.session.person, None
-            self.session.person = name
-        self.session.changed()
+            self.session.reload()
+        else:
+            self.session.changed()
         self._import_says("Imported: " + "; ".join(parts) + ".")
 
     def _import_says(self, text: str, error: bool = False) -> None:

@@ -201,8 +201,9 @@ class PersonPanel:
         self.edit = w.Button(description="Edit", icon="pencil")
         self.counters = note("", "counter")
         self.form = SituationForm(session)
-        self.add.on_click(lambda _b: self.form.open())
-        self.edit.on_click(lambda _b: self.session.person and self.form.open(self.session.person))
+        self.add.on_click(lambda _b: self._open_form())
+        self.edit.on_click(lambda _b: self.session.person and self._open_form(self.session.person))
+        self._refreshing = False
         self.selector.observe(self._chosen, names="value")
         session.observe(lambda _c: self.refresh(), names="revision")
         self.widget = w.VBox(
@@ -213,20 +214,36 @@ class PersonPanel:
             ]
         )
         self.widget.add_class("wb-person-panel")
-        self.refresh()
-        if not self.session.store.people():
+        # An empty workbook opens the form by itself; if people turn up before it was used (a page
+        # built ahead of its visitor, an import), it closes again.
+        self._offered = not self.session.store.people()
+        if self._offered:
             self.form.open()
+        self.refresh()
 
     def _chosen(self, change) -> None:
+        if self._refreshing:  # new options reset the selection to the first; that is not a choice
+            return
         if change["new"] and change["new"] != self.session.person:
             self.session.choose(change["new"])
 
+    def _open_form(self, name: str | None = None) -> None:
+        self._offered = False
+        self.form.open(name)
+
     def refresh(self) -> None:
         names = self.session.store.people()
+        if names and self._offered and not self.form.name.value:
+            self._offered = False
+            self.form.close()
         if self.session.person not in names:
             self.session.person = names[0] if names else None
-        if list(self.selector.options) != names:
-            self.selector.options = names
-        self.selector.value = self.session.person
+        self._refreshing = True
+        try:
+            if list(self.selector.options) != names:
+                self.selector.options = names
+            self.selector.value = self.session.person
+        finally:
+            self._refreshing = False
         self.edit.disabled = self.session.person is None
         self.counters.value = day_counters(self.session)

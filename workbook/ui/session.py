@@ -18,6 +18,7 @@ from ..errors import PersonNotFound
 from ..guidance import assess
 from ..model import Assessment, Person
 from ..store import Store
+from . import visitor
 
 __all__ = ["Session", "get_session", "set_session"]
 
@@ -86,13 +87,33 @@ class Session(traitlets.HasTraits):
         self.person = name
         self.changed()
 
+    def reload(self, *, as_opened: bool = False) -> None:
+        """Read the whole workbook again, as if the person had just been chosen: every view that
+        shows them reloads, so none keeps old words to write back over newer ones (after an import
+        replaced them, or when a page built ahead of its visitor is finally shown). `as_opened`
+        chooses the person the way a newly opened session does; otherwise the chosen one stays if
+        they are still there."""
+        names = self.store.people()
+        chosen = (self.person or "").casefold()
+        same = [name for name in names if name.casefold() == chosen]  # an import may respell them
+        name = same[0] if same and not as_opened else (names[0] if names else None)
+        self._cache.clear()
+        self.person = None  # observers of `person` fire twice, so even the same name loads afresh
+        self.person = name
+        self.changed()
+
 
 _session: Session | None = None
 
 
-def get_session() -> Session:
-    """The kernel's session, opened on first use from $WORKBOOK_HOME (or the per-user folder)."""
+def get_session(*, ahead: bool = False) -> Session:
+    """The kernel's session, opened on first use from $WORKBOOK_HOME (or the per-user folder).
+
+    In a kernel Voila pre-heated, this first waits for the visitor (see visitor.py), unless the
+    caller builds `ahead` and promises to `reload()` once they are here, as the dashboard does."""
     global _session
+    if not ahead:
+        visitor.wait()
     if _session is None:
         _session = Session(Store.open_default())
     return _session
