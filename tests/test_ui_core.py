@@ -55,6 +55,15 @@ def test_the_person_form_opens_by_itself_in_an_empty_workbook(session):
     assert panel.form.widget.layout.display is None
 
 
+def test_the_person_form_is_only_built_when_it_is_needed(session):
+    add(session)
+    panel = PersonPanel(session)
+    assert panel._form_slot.children == ()  # a workbook with people: the page starts without it
+    panel.add.click()
+    assert panel._form_slot.children == (panel.form.widget,)
+    assert panel.form.widget.layout.display is None and panel.form.editing is None
+
+
 def test_adding_a_person_stores_and_chooses_them(session):
     panel = PersonPanel(session)
     form = fill_form(panel)

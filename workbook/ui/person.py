@@ -200,7 +200,8 @@ class PersonPanel:
         self.add = w.Button(description="Add a person", icon="plus")
         self.edit = w.Button(description="Edit", icon="pencil")
         self.counters = note("", "counter")
-        self.form = SituationForm(session)
+        self._form: SituationForm | None = None
+        self._form_slot = w.VBox()  # the form's ~60 widgets are built the first time it is opened
         self.add.on_click(lambda _b: self._open_form())
         self.edit.on_click(lambda _b: self.session.person and self._open_form(self.session.person))
         self._refreshing = False
@@ -210,7 +211,7 @@ class PersonPanel:
             [
                 w.HBox([self.selector, self.add, self.edit]).add_class("wb-wrap"),
                 self.counters,
-                self.form.widget,
+                self._form_slot,
             ]
         )
         self.widget.add_class("wb-person-panel")
@@ -220,6 +221,14 @@ class PersonPanel:
         if self._offered:
             self.form.open()
         self.refresh()
+
+    @property
+    def form(self) -> SituationForm:
+        """The add/edit form, built on first use: most visits never open it."""
+        if self._form is None:
+            self._form = SituationForm(self.session)
+            self._form_slot.children = [self._form.widget]
+        return self._form
 
     def _chosen(self, change) -> None:
         if self._refreshing:  # new options reset the selection to the first; that is not a choice
@@ -233,7 +242,7 @@ class PersonPanel:
 
     def refresh(self) -> None:
         names = self.session.store.people()
-        if names and self._offered and not self.form.name.value:
+        if names and self._offered and self._form is not None and not self._form.name.value:
             self._offered = False
             self.form.close()
         if self.session.person not in names:
