@@ -224,8 +224,9 @@ def test_a_person_deleted_in_the_other_window_is_never_a_crash_and_never_comes_b
 
     everything = [each for root in (app.widget, *app._pages.values()) for each in widgets(root)]
 
-    def find(cls: str) -> w.Widget:
-        return next(each for each in everything if cls in getattr(each, "_dom_classes", ()))
+    def find(cls: str) -> w.Widget:  # looked up afresh: the person form is built when first opened
+        current = (each for root in (app.widget, *app._pages.values()) for each in widgets(root))
+        return next(each for each in current if cls in getattr(each, "_dom_classes", ()))
 
     def press(button: w.Button) -> None:  # as a click does, but an exception fails the test
         for handler in button._click_handlers.callbacks:
