@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8866
 
-.PHONY: app test lint bench browser clean
+.PHONY: app test lint bench profile browser clean
 
 $(VENV)/.app: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -43,6 +43,9 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test browser
 	$(PY) -m benchmarks
+
+profile: $(VENV)/.test
+	$(PY) -m benchmarks.profile
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .hypothesis

@@ -33,6 +33,7 @@ class Sizes:
     transfer_events: int  # events exported and imported
     timeline_repeats: int
     process_runs: int  # command-line runs per command, alternating
+    settle_s: float  # the most to wait, after closing a tab, for the server to go quiet
 
 
 FULL = Sizes(
@@ -45,6 +46,7 @@ FULL = Sizes(
     transfer_events=10_000,
     timeline_repeats=3,
     process_runs=9,
+    settle_s=40.0,
 )
 QUICK = Sizes(
     page_loads=1,
@@ -56,4 +58,5 @@ QUICK = Sizes(
     transfer_events=100,
     timeline_repeats=1,
     process_runs=1,
+    settle_s=2.0,
 )

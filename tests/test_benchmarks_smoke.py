@@ -78,6 +78,17 @@ def test_the_report_writes_results_and_replaces_only_its_own_table(tmp_path: Pat
     assert "1.09×" in text
 
 
+def test_the_profile_runs_every_stage_and_prints_where_the_time_went(capfd: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.profile import STAGES, main
+
+    assert main(["--events", "50"]) == 0
+    printed = capfd.readouterr().out
+    for stage in STAGES:
+        assert f"===== {stage} =====" in printed
+    assert "Dashboard.__init__" in printed  # the build stage really built the page
+    assert "AnswerForm._save" in printed  # the answer stage really saved answers
+
+
 @pytest.mark.e2e
 def test_browser_benchmarks_run_against_voila_and_chromium(pytestconfig: pytest.Config) -> None:
     from benchmarks import browser
@@ -87,6 +98,7 @@ def test_browser_benchmarks_run_against_voila_and_chromium(pytestconfig: pytest.
         figures,
         {
             "time_to_interactive",
+            "time_to_interactive_cold",
             "round_trip",
             "kernel_memory_after_load",
             "kernel_memory_growth",
