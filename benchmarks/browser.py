@@ -19,11 +19,13 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import math
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -368,6 +370,8 @@ def interaction_round_trip(browser: Browser, servers: Servers, sizes: Sizes) -> 
         app_page, _ = open_ready(app_context, servers.app)
         open_motives(app_page)
         floor_page, _ = open_ready(floor_context, servers.floor)
+        for server in (servers.app, servers.floor):  # each visit refills its pool: let that finish
+            settle(server, sizes.settle_s)
         for step in range(sizes.round_trips + 1):  # the first change of each warms up, not counted
             app_page.bring_to_front()
             app = change_answer(app_page)
@@ -479,10 +483,12 @@ def kernel_memory(browser: Browser, servers: Servers, sizes: Sizes) -> list[Figu
 
 
 def abandoned_sessions(browser: Browser, servers: Servers, sizes: Sizes) -> list[Figure]:
-    """Open tabs, close them two ways, and count their kernels `abandoned_wait_s` later.
+    """Open tabs, close them three ways, and count their kernels `abandoned_wait_s` later.
 
-    "closed": the way a browser closes a tab, so Voila's `beforeunload` beacon can shut the kernel
-    down at once; measured on the app server exactly as committed. "lost": no `beforeunload` at all
+    "closed": tabs closed the way a browser closes them (`beforeunload` runs, so Voila's beacon can
+    shut each kernel down at once) while the browser goes on running; on the app server exactly as
+    committed. "quit": the same, but the whole browser goes straight after, which can cut off the
+    beacons still queued (context, no goal: culling reclaims those). "lost": no `beforeunload` at all
     (a crashed browser, a phone that killed the tab); only culling can reclaim those, so they are
     measured on the culling server, whose idle timeout is shortened to fit in the run. A tab left
     open and idle on that server the whole time must keep its kernel.
@@ -490,38 +496,45 @@ def abandoned_sessions(browser: Browser, servers: Servers, sizes: Sizes) -> list
     keeper_context = new_context(browser)
     keeper, _ = open_ready(keeper_context, servers.culling)
     keeper_kernel = servers.culling.kernel_of(keeper)
-    kernels: dict[str, list[psutil.Process]] = {}
-    closed_at: dict[str, float] = {}
+    watcher = _KernelWatcher()
     came_up: dict[str, int] = {}
-    for way, server in (("closed", servers.app), ("lost", servers.culling)):
-        context = new_context(browser)
-        pages = [context.new_page() for _ in range(sizes.tabs)]
-        for page in pages:  # all at once, as a person restoring a session of tabs would
-            page.goto(server.url, wait_until="commit")
-        came_up[way] = _count_ready(pages, TAB_READY_TIMEOUT_MS / 1000)
-        kernels[way] = [server.kernel_of(page) for page in pages]
-        for page in pages:
-            page.close(run_before_unload=way == "closed")
-        closed_at[way] = time.monotonic()
-        context.close()
-    gone_after: dict[str, list[float]] = {way: [] for way in kernels}
-    seen: set[int] = set()
-    deadline = max(closed_at.values()) + sizes.abandoned_wait_s
-    while time.monotonic() < deadline:
-        for way, processes in kernels.items():
-            for kernel in processes:
-                if kernel.pid not in seen and not kernel.is_running():
-                    seen.add(kernel.pid)
-                    gone_after[way].append(time.monotonic() - closed_at[way])
-        time.sleep(0.5)
-    left = {way: sum(kernel.is_running() for kernel in processes) for way, processes in kernels.items()}
-    warm = len(servers.app.kernels()) - left["closed"]  # pre-heated, waiting for the next visitor
+    still_open: list[BrowserContext] = []
+    ways = (  # (way, server, run beforeunload, the browser goes right after)
+        ("closed", servers.app, True, False),
+        ("quit", servers.app, True, True),
+        ("lost", servers.culling, False, True),
+    )
+    try:
+        for way, server, unload, browser_goes in ways:
+            settle(server, sizes.settle_s)
+            context = new_context(browser)
+            pages = [context.new_page() for _ in range(sizes.tabs)]
+            for page in pages:  # all at once, as a person restoring a session of tabs would
+                page.goto(server.url, wait_until="commit")
+            came_up[way] = _count_ready(pages, TAB_READY_TIMEOUT_MS / 1000)
+            kernels = [server.kernel_of(page) for page in pages]
+            for page in pages:
+                page.close(run_before_unload=unload)
+            watcher.watch(way, kernels)
+            if browser_goes:
+                context.close()
+            else:
+                still_open.append(context)
+        watcher.wait_until_judged(sizes.abandoned_wait_s)
+    finally:
+        watcher.stop()
+        for context in still_open:
+            context.close()
+    left = {way: watcher.left(way, sizes.abandoned_wait_s) for way, *_ in ways}
+    closed_tabs_kernels = watcher.kernels("closed", "quit")
+    warm = len(servers.app.kernels()) - sum(kernel.is_running() for kernel in closed_tabs_kernels)
     keeper_alive = keeper_kernel.is_running()
     keeper_context.close()
     wait = f"{sizes.abandoned_wait_s:.0f} s"
+    tabs_in_all = len(ways) * sizes.tabs
 
     def detail(way: str) -> dict:
-        times = gone_after[way]
+        times = watcher.gone_after(way)
         return {
             "tabs": sizes.tabs,
             "left": left[way],
@@ -532,11 +545,11 @@ def abandoned_sessions(browser: Browser, servers: Servers, sizes: Sizes) -> list
     return [
         Figure(
             key="tabs_opened_at_once",
-            title=f"tabs opened at once that became interactive (of {2 * sizes.tabs})",
+            title=f"tabs opened at once that became interactive (of {tabs_in_all})",
             value=sum(came_up.values()),
             unit="kernels",
-            goal=f"{2 * sizes.tabs}",
-            met=sum(came_up.values()) == 2 * sizes.tabs,
+            goal=f"{tabs_in_all}",
+            met=sum(came_up.values()) == tabs_in_all,
             benchmark="abandoned",
             detail={"by_batch": came_up, "within_s": TAB_READY_TIMEOUT_MS / 1000},
         ),
@@ -549,6 +562,17 @@ def abandoned_sessions(browser: Browser, servers: Servers, sizes: Sizes) -> list
             met=left["closed"] == 0,
             benchmark="abandoned",
             detail={**detail("closed"), "kernels_kept_warm": warm},
+        ),
+        Figure(
+            key="abandoned_quit",
+            title=(
+                f"… when the whole browser quits right after closing them (context: "
+                f"the rest are culled after {_committed_cull_minutes()} idle minutes)"
+            ),
+            value=left["quit"],
+            unit="kernels",
+            benchmark="abandoned",
+            detail=detail("quit"),
         ),
         Figure(
             key="abandoned_lost",
@@ -573,6 +597,59 @@ def abandoned_sessions(browser: Browser, servers: Servers, sizes: Sizes) -> list
             benchmark="abandoned",
         ),
     ]
+
+
+class _KernelWatcher:
+    """Notes, from a thread of its own, when each watched kernel process ends, so each batch is judged
+    exactly `wait` seconds after its own tabs closed, whatever the batches after it were doing."""
+
+    POLL_S = 0.25
+
+    def __init__(self) -> None:
+        self._batches: dict[str, tuple[float, list[psutil.Process]]] = {}
+        self._gone: dict[int, float] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def watch(self, way: str, kernels: list[psutil.Process]) -> None:
+        with self._lock:
+            self._batches[way] = (time.monotonic(), kernels)
+
+    def kernels(self, *ways: str) -> list[psutil.Process]:
+        return [kernel for way in ways for kernel in self._batches[way][1]]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                watched = [kernel for _, kernels in self._batches.values() for kernel in kernels]
+            for kernel in watched:
+                if kernel.pid not in self._gone and not kernel.is_running():
+                    self._gone[kernel.pid] = time.monotonic()
+            self._stop.wait(self.POLL_S)
+
+    def wait_until_judged(self, wait_s: float) -> None:
+        last_closed = max(closed_at for closed_at, _ in self._batches.values())
+        time.sleep(max(0.0, last_closed + wait_s + self.POLL_S - time.monotonic()))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def gone_after(self, way: str) -> list[float]:
+        closed_at, kernels = self._batches[way]
+        return [self._gone[k.pid] - closed_at for k in kernels if k.pid in self._gone]
+
+    def left(self, way: str, wait_s: float) -> int:
+        """Kernels of this batch still running `wait_s` after its tabs closed."""
+        closed_at, kernels = self._batches[way]
+        return sum(1 for kernel in kernels if self._gone.get(kernel.pid, math.inf) - closed_at > wait_s)
+
+
+def _committed_cull_minutes() -> int:
+    settings = json.loads((REPO_ROOT / "voila.json").read_text()).get("MappingKernelManager", {})
+    return round(int(settings.get("cull_idle_timeout", 0)) / 60)
 
 
 def _count_ready(pages: list[Page], within_s: float) -> int:

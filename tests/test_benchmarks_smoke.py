@@ -103,6 +103,7 @@ def test_browser_benchmarks_run_against_voila_and_chromium(pytestconfig: pytest.
             "kernel_memory_after_load",
             "kernel_memory_growth",
             "abandoned_closed",
+            "abandoned_quit",
             "abandoned_lost",
             "idle_open_tab_kept",
         },
