@@ -78,7 +78,7 @@ def test_the_report_writes_results_and_replaces_only_its_own_table(tmp_path: Pat
     assert "1.09×" in text
 
 
-def test_the_profile_runs_every_stage_and_prints_where_the_time_went(capfd: pytest.CaptureFixture[str]) -> None:
+def test_the_profile_runs_every_stage_and_shows_where_time_went(capfd: pytest.CaptureFixture[str]) -> None:
     from benchmarks.profile import STAGES, main
 
     assert main(["--events", "50"]) == 0

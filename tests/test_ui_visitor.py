@@ -162,8 +162,11 @@ def test_a_dashboard_built_ahead_shows_what_was_stored_when_the_visitor_came(
         return True
 
     monkeypatch.setattr(visitor, "wait", visitor_arrives)
+    warmed: list[int] = []
+    monkeypatch.setattr("workbook.chart.warm_up", lambda: warmed.append(len(shown)))
     ui.dashboard()
 
+    assert warmed == [1]  # matplotlib imported ahead too, after the page was shown
     app = shown[0]
     assert "wb-ready" in app._dom_classes
     assert ui.get_session().person == "Alex"  # chosen as a newly opened page would: first by name

@@ -44,6 +44,7 @@ __all__ = [
     "describe_timeline",
     "draw_timeline",
     "timeline_png",
+    "warm_up",
 ]
 
 LANE_LABELS = ("Them", "You")  # y = 0, y = 1
@@ -104,6 +105,14 @@ _INK = "#1f2328"
 _MUTED = "#4b5563"
 _FLAG_COLOUR = "#D55E00"
 _COOLING_COLOUR = "#56B4E9"
+
+
+def warm_up() -> None:
+    """Import what drawing a chart needs (about 0.9 s of matplotlib), so that the first chart a
+    person opens does not pay for it. Called by a pre-heated kernel while it waits for its visitor."""
+    from matplotlib import dates, lines  # noqa: F401
+    from matplotlib.backends import backend_agg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
 
 
 def _style(event: Event) -> _Style:

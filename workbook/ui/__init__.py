@@ -122,6 +122,9 @@ def dashboard() -> None:
         return
     display(app.widget)
     if ahead:
+        from ..chart import warm_up
+
+        warm_up()  # while nobody waits: the Timeline and Look-after-you steps open sooner
         visitor.wait()
         session.reload(as_opened=True)
     app.ready()
