@@ -35,8 +35,7 @@ def test_assess_json_has_exactly_the_promised_keys():
     out = run("assess", str(DEMO), "--person", "Alex (example)", "--today", "2026-11-23", "--json")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert set(result) == {"person", "band", "score", "earliest_contact", "flags", "next_step",
-                           "reasons"}
+    assert set(result) == {"person", "band", "score", "earliest_contact", "flags", "next_step", "reasons"}
     assert result["person"] == "Alex (example)"
     assert result["band"] == "keep_going"
     assert result["earliest_contact"] == "2026-11-23"
@@ -72,8 +71,7 @@ def test_check_message_json_shape_and_verdicts():
     [
         (("assess", "missing.json", "--person", "A"), None, "no file"),
         (("assess", str(DEMO), "--person", "Nobody"), None, "No person called"),
-        (("assess", str(DEMO), "--person", "Sam (example)", "--today", "2026-13-40"), None,
-         "real date"),
+        (("assess", str(DEMO), "--person", "Sam (example)", "--today", "2026-13-40"), None, "real date"),
         (("assess", "-", "--person", "A"), b"{not json", "not"),
         (("assess", "-", "--person", "A"), b"\xff\xfe\x00", "UTF-8"),
         (("assess", str(DEMO)), None, "--person"),

@@ -337,8 +337,9 @@ def test_a_stop_signal_ticked_later_is_not_lifted_by_an_older_reply(session):
     from workbook.model import Band, Channel, Event, EventKind, Tone
 
     add(session)
-    session.store.add_event("Robin", Event(EventKind.RECEIVED, datetime(2026, 2, 1, 10), Channel.TEXT,
-                                           Tone.POSITIVE))
+    session.store.add_event(
+        "Robin", Event(EventKind.RECEIVED, datetime(2026, 2, 1, 10), Channel.TEXT, Tone.POSITIVE)
+    )
     session.changed()
     panel = PersonPanel(session)
     panel.form.open("Robin")

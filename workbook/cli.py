@@ -131,9 +131,7 @@ def _demo(args: argparse.Namespace) -> int:
     from .content import DATA_DIR
 
     with _store(args) as store:
-        summary = store.import_file(
-            (DATA_DIR / "examples" / "demo.json").read_bytes(), replace=args.replace
-        )
+        summary = store.import_file((DATA_DIR / "examples" / "demo.json").read_bytes(), replace=args.replace)
     print(_summary_line(summary) + " (fictional examples, to explore the workbook)")
     return 0
 

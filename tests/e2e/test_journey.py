@@ -80,8 +80,9 @@ def answer_likert(page: Page, qid: str, value: int) -> None:
     page.locator(f".wb-q-{qid} .widget-radio-box label").nth(value - 1).click()
 
 
-def log_event(page: Page, kind_label: str, day: str, time: str, channel: str, note: str = "",
-              tone: str | None = None) -> None:
+def log_event(
+    page: Page, kind_label: str, day: str, time: str, channel: str, note: str = "", tone: str | None = None
+) -> None:
     form = page.locator(".wb-event-form")
     form.locator(".wb-event-kind label", has_text=kind_label).click()
     form.locator(".wb-event-day input").fill(day)
@@ -96,8 +97,9 @@ def log_event(page: Page, kind_label: str, day: str, time: str, channel: str, no
     save.click()
 
 
-def test_a_new_person_can_do_everything_through_the_browser(browser, fresh_app, artifacts: Path,
-                                                            tmp_path: Path):
+def test_a_new_person_can_do_everything_through_the_browser(
+    browser, fresh_app, artifacts: Path, tmp_path: Path
+):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     dialogs: list[str] = []
@@ -142,8 +144,7 @@ def test_a_new_person_can_do_everything_through_the_browser(browser, fresh_app, 
     sent_on, reply_on = date.today() - timedelta(days=3), date.today() - timedelta(days=1)
     log_event(page, "I sent a message", sent_on.isoformat(), "18:30", "Text or chat", note=HOSTILE)
     expect(card(page)).to_contain_text("Wait a little")
-    log_event(page, "They wrote or called me", reply_on.isoformat(), "09:15", "Text or chat",
-              tone="Warm")
+    log_event(page, "They wrote or called me", reply_on.isoformat(), "09:15", "Text or chat", tone="Warm")
     expect(card(page)).to_contain_text("Keep going")
     expect(page.locator(".wb-event-row")).to_have_count(2)
     expect(page.locator(".wb-events-table")).to_contain_text(HOSTILE)

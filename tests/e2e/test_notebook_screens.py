@@ -36,10 +36,18 @@ def notebooks_server(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     command = [
         str(REPO_ROOT / ".venv" / "bin" / "python") if (REPO_ROOT / ".venv").exists() else "python",
-        "-m", "voila", "notebooks", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        "-m",
+        "voila",
+        "notebooks",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
     ]
     server = start_server(
-        command, port=port, cwd=REPO_ROOT, env={**os.environ, "WORKBOOK_HOME": str(home)},
+        command,
+        port=port,
+        cwd=REPO_ROOT,
+        env={**os.environ, "WORKBOOK_HOME": str(home)},
         log_path=tmp_path_factory.mktemp("screens-log") / "voila.log",
     )
     try:

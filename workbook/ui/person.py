@@ -73,9 +73,14 @@ class SituationForm:
         self.save = w.Button(description="Save this person", button_style="primary", icon="check")
         self.cancel = w.Button(description="Cancel")
         self.message = note("", "error")
-        for control, cls in ((self.name, "name"), (self.relationship, "relationship"),
-                             (self.what_happened, "what-happened"), (self.ended_on, "ended-on"),
-                             (self.goal, "goal"), (self.save, "save-person")):
+        for control, cls in (
+            (self.name, "name"),
+            (self.relationship, "relationship"),
+            (self.what_happened, "what-happened"),
+            (self.ended_on, "ended-on"),
+            (self.goal, "goal"),
+            (self.save, "save-person"),
+        ):
             control.add_class(f"wb-{cls}")
         self.save.on_click(lambda _b: self.submit())
         self.cancel.on_click(lambda _b: self.close())
@@ -158,7 +163,6 @@ class SituationForm:
         if self.on_done:
             self.on_done()
         return True
-
 
     def _log_new_stop_signals(self, situation: Situation, before: frozenset[Signal]) -> None:
         """A stop signal ticked now is dated now, so a reply logged before it cannot lift it.

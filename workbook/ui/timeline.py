@@ -119,8 +119,13 @@ class EventForm:
             control.layout.max_width = "360px"
         self.save = w.Button(description="Log this event", button_style="primary", icon="check")
         self.save.add_class("wb-save-event")
-        for control, cls in ((self.day, "day"), (self.time, "time"), (self.channel, "channel"),
-                             (self.tone, "tone"), (self.note, "note")):
+        for control, cls in (
+            (self.day, "day"),
+            (self.time, "time"),
+            (self.channel, "channel"),
+            (self.tone, "tone"),
+            (self.note, "note"),
+        ):
             control.add_class(f"wb-event-{cls}")
         self.cancel = w.Button(description="Cancel edit", layout=w.Layout(display="none"))
         self.cancel.add_class("wb-cancel-edit")
