@@ -235,9 +235,14 @@ def close_tab(page: Page, server: Server, settle_s: float) -> None:
     settle(server, settle_s)
 
 
+def committed(section: str) -> dict:
+    """One section of the committed voila.json: what the servers measured here run with."""
+    return json.loads((REPO_ROOT / "voila.json").read_text()).get(section, {})
+
+
 def pool_size() -> int:
     """How many kernels Voila keeps pre-heated per notebook, as voila.json says (0: none)."""
-    settings = json.loads((REPO_ROOT / "voila.json").read_text()).get("VoilaConfiguration", {})
+    settings = committed("VoilaConfiguration")
     return int(settings.get("default_pool_size", 1)) if settings.get("preheat_kernel") else 0
 
 
@@ -648,8 +653,7 @@ class _KernelWatcher:
 
 
 def _committed_cull_minutes() -> int:
-    settings = json.loads((REPO_ROOT / "voila.json").read_text()).get("MappingKernelManager", {})
-    return round(int(settings.get("cull_idle_timeout", 0)) / 60)
+    return round(int(committed("MappingKernelManager").get("cull_idle_timeout", 0)) / 60)
 
 
 def _count_ready(pages: list[Page], within_s: float) -> int:
