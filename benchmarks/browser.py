@@ -572,7 +572,7 @@ def abandoned_sessions(browser: Browser, servers: Servers, sizes: Sizes) -> list
             key="abandoned_quit",
             title=(
                 f"… when the whole browser quits right after closing them (context: "
-                f"the rest are culled after {_committed_cull_minutes()} idle minutes)"
+                f"the rest are culled after {_committed_cull_hours()} idle hours)"
             ),
             value=left["quit"],
             unit="kernels",
@@ -652,8 +652,8 @@ class _KernelWatcher:
         return sum(1 for kernel in kernels if self._gone.get(kernel.pid, math.inf) - closed_at > wait_s)
 
 
-def _committed_cull_minutes() -> int:
-    return round(int(committed("MappingKernelManager").get("cull_idle_timeout", 0)) / 60)
+def _committed_cull_hours() -> float:
+    return round(int(committed("MappingKernelManager").get("cull_idle_timeout", 0)) / 3600, 1)
 
 
 def _count_ready(pages: list[Page], within_s: float) -> int:

@@ -130,6 +130,12 @@ def test_a_form_the_person_opened_or_typed_in_is_never_closed_under_them(tmp_pat
     session.reload()
     assert panel.form.widget.layout.display is None and panel.form.name.value == "Sam"
 
+    panel.form.name.value = ""
+    panel.form.signals[next(iter(panel.form.signals))].value = True  # a tick is something entered too
+    Store(tmp_path / "workbook.db").add_person(situation("Alex"))
+    session.reload()
+    assert panel.form.widget.layout.display is None
+
     panel.form.close()
     panel.add.click()  # asked for on purpose
     Store(tmp_path / "workbook.db").add_person(situation("Casey"))
@@ -150,16 +156,15 @@ def test_a_dashboard_built_ahead_shows_what_was_stored_when_the_visitor_came(
     shown: list[w.Widget] = []
     monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
 
-    def visitor_arrives() -> bool:
+    def visitor_arrives() -> None:
         if not visitor.pending():
-            return True
+            return
         assert shown, "the page is built and displayed before the visitor arrives"
         assert "wb-ready" not in shown[0]._dom_classes
         later = Store.open_default()  # meanwhile, in another tab
         later.set_answer("Robin", QID, "words written while the page waited")
         later.add_person(situation("Alex"))
         monkeypatch.setenv(visitor.PREHEAT, "False")
-        return True
 
     monkeypatch.setattr(visitor, "wait", visitor_arrives)
     warmed: list[int] = []
@@ -179,7 +184,7 @@ def test_a_notebook_in_a_preheated_kernel_waits_for_the_visitor_before_reading(
 ) -> None:
     monkeypatch.setenv(visitor.PREHEAT, "True")
     order: list[str] = []
-    monkeypatch.setattr(visitor, "wait", lambda: order.append("waited") or True)
+    monkeypatch.setattr(visitor, "wait", lambda: order.append("waited"))
     opened = classmethod(lambda cls: order.append("opened") or Store(memory=True))
     monkeypatch.setattr(Store, "open_default", opened)
     ui.get_session()
@@ -194,13 +199,12 @@ def test_a_damaged_workbook_seen_ahead_is_looked_at_again_when_the_visitor_comes
     shown: list[w.Widget] = []
     monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
 
-    def mended() -> bool:
+    def mended() -> None:
         if not visitor.pending():
-            return True
+            return
         (home / "workbook.db").unlink()  # the person restored a good copy meanwhile
         Store.open_default().add_person(situation("Robin"))
         monkeypatch.setenv(visitor.PREHEAT, "False")
-        return True
 
     monkeypatch.setattr(visitor, "wait", mended)
     ui.dashboard()
@@ -211,47 +215,120 @@ def test_a_damaged_workbook_seen_ahead_is_looked_at_again_when_the_visitor_comes
 # ----------------------------------------------------------------------------- hearing from Voila
 
 
-def test_wait_hears_the_request_from_voilas_query_socket(monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[str] = []
+def voila_env(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    """A pre-heated kernel's environment, as Voila sets it; every key wait() may write is restored."""
+    monkeypatch.setenv(visitor.PREHEAT, "True")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-123")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    for key in ("VOILA_WS_BASE_URL", "VOILA_APP_IP", "VOILA_WS_PROTOCOL"):
+        monkeypatch.delenv(key, raising=False)
+    for key in ("QUERY_STRING", "SERVER_NAME", "SERVER_PORT"):
+        monkeypatch.setenv(key, "before")
 
-    def voila(socket) -> None:  # what Voila's RequestInfoSocketHandler does when the page is asked for
+
+def fake_voila(asked: list[str], port: int = 0):
+    """What Voila's RequestInfoSocketHandler does: answer once, when the page is asked for (0.3 s)."""
+
+    def handler(socket) -> None:
         asked.append(socket.request.path)
-        time.sleep(0.2)
+        time.sleep(0.3)
         socket.send(json.dumps({"QUERY_STRING": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": 1234}))
 
-    with serve(voila, "127.0.0.1", 0) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        monkeypatch.setenv(visitor.PREHEAT, "True")
-        monkeypatch.setenv("VOILA_KERNEL_ID", "k-123")
-        monkeypatch.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
-        monkeypatch.setenv("VOILA_SERVER_URL", "/")
-        monkeypatch.delenv("SERVER_PORT", raising=False)
-        assert visitor.wait() is True
-        server.shutdown()
-    assert asked == ["/voila/query/k-123"]
-    assert not visitor.pending()
+    return serve(handler, "127.0.0.1", port)
+
+
+def test_wait_blocks_until_voila_sends_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    assert os.environ["SERVER_PORT"] == "1234"
+    asked: list[str] = []
+    with fake_voila(asked) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        voila_env(monkeypatch, server.socket.getsockname()[1])
+        started = time.monotonic()
+        visitor.wait()
+        waited = time.monotonic() - started
+        server.shutdown()
+    assert asked == ["/voila/query/k-123"]
+    assert waited >= 0.3  # it waited for the request, not just for the connection
+    assert not visitor.pending()
+    assert os.environ["SERVER_PORT"] == "1234" and os.environ["QUERY_STRING"] == ""
 
 
-def test_wait_reads_at_once_if_voila_cannot_be_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wait_keeps_trying_until_voila_can_be_reached(monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
     with socket.socket() as spare:
         spare.bind(("127.0.0.1", 0))
-        port = spare.getsockname()[1]  # nothing listens here
-    monkeypatch.setenv(visitor.PREHEAT, "True")
-    monkeypatch.setenv("VOILA_KERNEL_ID", "k-123")
-    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+        port = spare.getsockname()[1]  # nothing listens here yet
+    voila_env(monkeypatch, port)
+    asked: list[str] = []
+
+    def voila_starts_late() -> None:
+        time.sleep(1.0)
+        with fake_voila(asked, port) as server:
+            server.serve_forever()
+
+    threading.Thread(target=voila_starts_late, daemon=True).start()
     started = time.monotonic()
-    assert visitor.wait() is False
-    assert time.monotonic() - started < visitor.CONNECT_TIMEOUT_S + 1
-    assert not visitor.pending()
+    visitor.wait()  # reading now would risk showing old answers: it must wait for the request
+    assert time.monotonic() - started >= 1.0
+    assert asked == ["/voila/query/k-123"] and not visitor.pending()
 
 
 def test_outside_a_preheated_kernel_there_is_nothing_to_wait_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(visitor.PREHEAT, raising=False)
-    assert visitor.wait() is True
+    started = time.monotonic()
+    visitor.wait()
     monkeypatch.setenv(visitor.PREHEAT, "False")  # a kernel Voila started for a request
-    assert visitor.wait() is True
+    visitor.wait()
+    assert time.monotonic() - started < 0.1
+
+
+def test_the_workbook_file_is_opened_afresh_when_the_visitor_comes(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open_default().add_person(situation("Robin"))
+    monkeypatch.setenv(visitor.PREHEAT, "True")
+    shown: list[w.Widget] = []
+    monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
+    monkeypatch.setattr("workbook.chart.warm_up", lambda: None)
+
+    def moved_aside_and_replaced() -> None:
+        if not visitor.pending():
+            return
+        (home / "workbook.db").rename(home / "set-aside.db")  # what docs/privacy.md advises
+        for extra in home.glob("workbook.db-*"):
+            extra.unlink()
+        Store.open_default().add_person(situation("Sam"))
+        monkeypatch.setenv(visitor.PREHEAT, "False")
+
+    monkeypatch.setattr(visitor, "wait", moved_aside_and_replaced)
+    ui.dashboard()
+    session = ui.get_session()
+    assert session.store.people() == ["Sam"] and session.person == "Sam"
+    assert "wb-ready" in shown[0]._dom_classes
+
+
+def test_a_workbook_that_cannot_be_read_on_arrival_replaces_the_page_built_ahead(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbook.errors import WorkbookError
+
+    Store.open_default().add_person(situation("Robin"))
+    monkeypatch.setenv(visitor.PREHEAT, "True")
+    shown: list[w.Widget] = []
+    monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
+    monkeypatch.setattr("workbook.chart.warm_up", lambda: None)
+    monkeypatch.setattr(visitor, "wait", lambda: monkeypatch.setenv(visitor.PREHEAT, "False"))
+
+    def broken(self, **_kwargs) -> None:
+        raise WorkbookError("The workbook file cannot be read.")
+
+    monkeypatch.setattr(Session, "reload", broken)
+    ui.dashboard()
+    page = shown[0]
+    assert "wb-ready" not in page._dom_classes
+    texts = [x.value for x in widgets_under(page) if isinstance(x, w.Label)]
+    assert "The workbook file cannot be read." in texts
+    assert not [x for x in widgets_under(page) if isinstance(x, w.Textarea)]  # no old answers left

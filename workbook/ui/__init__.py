@@ -110,15 +110,19 @@ def dashboard() -> None:
     from .app import Dashboard
     from .theme import note, stylesheet
 
+    def trouble(error: WorkbookError) -> w.VBox:  # e.g. a damaged workbook file: what to do
+        return w.VBox([stylesheet(), note(str(error), "error")]).add_class("wb-app")
+
     ahead = visitor.pending()
     try:
         session = get_session(ahead=ahead)
         app = Dashboard(session)
-    except WorkbookError as error:  # e.g. a damaged workbook file: say what to do, not a notice
-        if ahead:  # it may have been mended since: look again once the visitor is here
+    except WorkbookError as error:
+        if ahead:  # it may have been mended by the time the visitor comes: start again then
             visitor.wait()
+            set_session(None)
             return dashboard()
-        display(w.VBox([stylesheet(), note(str(error), "error")]).add_class("wb-app"))
+        display(trouble(error))
         return
     display(app.widget)
     if ahead:
@@ -126,7 +130,12 @@ def dashboard() -> None:
 
         warm_up()  # while nobody waits: the Timeline and Look-after-you steps open sooner
         visitor.wait()
-        session.reload(as_opened=True)
+        try:
+            session.reopen()
+            session.reload(as_opened=True)
+        except WorkbookError as error:  # the page built ahead must not stay up with old answers
+            app.widget.children = trouble(error).children
+            return
     app.ready()
 
 

@@ -125,6 +125,11 @@ class SituationForm:
         self.save.description = "Save changes" if name else "Save this person"
         self.widget.layout.display = None
 
+    def is_blank(self) -> bool:
+        """Nothing entered yet (closing it then loses nothing)."""
+        values = (self.name.value, self.relationship.value, self.what_happened.value, self.ended_on.value)
+        return not any(values) and self.goal.value is None and not any(b.value for b in self.signals.values())
+
     def close(self) -> None:
         self.widget.layout.display = "none"
         self.message.value = ""
@@ -246,7 +251,7 @@ class PersonPanel:
 
     def refresh(self) -> None:
         names = self.session.store.people()
-        if names and self._offered and self._form is not None and not self._form.name.value:
+        if names and self._offered and self._form is not None and self._form.is_blank():
             self._offered = False
             self.form.close()
         if self.session.person not in names:

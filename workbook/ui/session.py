@@ -87,6 +87,13 @@ class Session(traitlets.HasTraits):
         self.person = name
         self.changed()
 
+    def reopen(self) -> None:
+        """Open the workbook file afresh: one opened hours ago may since have been moved aside and
+        replaced (as docs/privacy.md advises for a damaged file), and must not be written to."""
+        if self.store.path is not None:
+            self.store.close()
+            self.store = Store(self.store.path)
+
     def reload(self, *, as_opened: bool = False) -> None:
         """Read the whole workbook again, as if the person had just been chosen: every view that
         shows them reloads, so none keeps old words to write back over newer ones (after an import

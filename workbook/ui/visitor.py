@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 
 __all__ = ["pending", "wait"]
 
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 
 PREHEAT = "VOILA_PREHEAT"  # "True" in a kernel Voila started ahead of any request
 CONNECT_TIMEOUT_S = 5.0
+RETRY_FIRST_S = 0.2
+RETRY_MOST_S = 5.0
 
 
 def pending() -> bool:
@@ -32,24 +35,33 @@ def pending() -> bool:
     return os.environ.get(PREHEAT) == "True"
 
 
-def wait() -> bool:
-    """Block until the visitor's request reaches Voila. Returns False if Voila could not be asked
-    (it then reads now: the same as Voila's own helper, and logged so the setup can be fixed)."""
+def wait() -> None:
+    """Block until the visitor's request reaches Voila.
+
+    If Voila cannot be reached (a busy machine, a server restarting, Voila listening on an address
+    other than loopback), keep trying rather than read now: a page marked ready before its visitor
+    came would show, and let them save over, answers older than the visit. A setup where Voila is
+    never reachable leaves the page loading, which is noticed; docs/serving.md says to switch
+    preheating off there."""
     if not pending():
-        return True
+        return
     from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
 
     env = os.environ
-    told = False
-    try:
-        with connect(_query_url(env), open_timeout=CONNECT_TIMEOUT_S) as socket:
-            env.update({key: str(value) for key, value in json.loads(socket.recv()).items()})
-            told = True
-    except (OSError, TimeoutError, WebSocketException, ValueError, AttributeError, KeyError) as error:
-        log.warning("could not hear from Voila when the visitor came (%s): reading the workbook now", error)
+    pause = RETRY_FIRST_S
+    while True:
+        try:
+            with connect(_query_url(env), open_timeout=CONNECT_TIMEOUT_S) as socket:
+                request = json.loads(socket.recv())
+            break
+        except (OSError, TimeoutError, WebSocketException, ValueError) as error:
+            log.warning("no word from Voila about this kernel's visitor yet (%s); trying again", error)
+            time.sleep(pause)
+            pause = min(pause * 2, RETRY_MOST_S)
+    if isinstance(request, dict):
+        env.update({key: str(value) for key, value in request.items()})  # as Voila's own helper does
     env[PREHEAT] = "False"  # Voila sends the request once; from now on this kernel is like any other
-    return told
 
 
 def _query_url(env: os._Environ[str] | dict[str, str]) -> str:
@@ -58,4 +70,4 @@ def _query_url(env: os._Environ[str] | dict[str, str]) -> str:
     host = env.get("VOILA_APP_IP", "127.0.0.1")
     port = env.get("VOILA_APP_PORT", "8866")
     base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
-    return f"{protocol}://{host}:{port}{base}voila/query/{env['VOILA_KERNEL_ID']}"
+    return f"{protocol}://{host}:{port}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
