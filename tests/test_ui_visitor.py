@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -146,27 +147,44 @@ def test_a_form_the_person_opened_or_typed_in_is_never_closed_under_them(tmp_pat
 # ----------------------------------------------------------------------------- the dashboard
 
 
+@pytest.fixture
+def preheated(home: Path, monkeypatch: pytest.MonkeyPatch) -> list[w.Widget]:
+    """A kernel Voila pre-heated, with no visitor yet: the list collects what the dashboard displays
+    (matplotlib's warm-up is skipped; a test may watch it instead)."""
+    monkeypatch.setenv(visitor.PREHEAT, "True")
+    shown: list[w.Widget] = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    monkeypatch.setattr("workbook.chart.warm_up", lambda: None)
+    return shown
+
+
+def visitor_comes(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None] = lambda: None) -> None:
+    """Stand in for visitor.wait(): what `meanwhile` does happens before the visitor arrives."""
+
+    def wait() -> None:
+        if visitor.pending():
+            meanwhile()
+            monkeypatch.setenv(visitor.PREHEAT, "False")
+
+    monkeypatch.setattr(visitor, "wait", wait)
+
+
 def test_a_dashboard_built_ahead_shows_what_was_stored_when_the_visitor_came(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+    preheated: list[w.Widget], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    shown = preheated
     store = Store.open_default()
     store.add_person(situation("Robin"))
     store.set_answer("Robin", QID, "words from before the page was built")
-    monkeypatch.setenv(visitor.PREHEAT, "True")
-    shown: list[w.Widget] = []
-    monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
 
-    def visitor_arrives() -> None:
-        if not visitor.pending():
-            return
+    def in_another_tab() -> None:
         assert shown, "the page is built and displayed before the visitor arrives"
         assert "wb-ready" not in shown[0]._dom_classes
-        later = Store.open_default()  # meanwhile, in another tab
+        later = Store.open_default()
         later.set_answer("Robin", QID, "words written while the page waited")
         later.add_person(situation("Alex"))
-        monkeypatch.setenv(visitor.PREHEAT, "False")
 
-    monkeypatch.setattr(visitor, "wait", visitor_arrives)
+    visitor_comes(monkeypatch, in_another_tab)
     warmed: list[int] = []
     monkeypatch.setattr("workbook.chart.warm_up", lambda: warmed.append(len(shown)))
     ui.dashboard()
@@ -192,21 +210,16 @@ def test_a_notebook_in_a_preheated_kernel_waits_for_the_visitor_before_reading(
 
 
 def test_a_damaged_workbook_seen_ahead_is_looked_at_again_when_the_visitor_comes(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+    home: Path, preheated: list[w.Widget], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    shown = preheated
     (home / "workbook.db").write_bytes(b"this is not a database" * 100)
-    monkeypatch.setenv(visitor.PREHEAT, "True")
-    shown: list[w.Widget] = []
-    monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
 
     def mended() -> None:
-        if not visitor.pending():
-            return
         (home / "workbook.db").unlink()  # the person restored a good copy meanwhile
         Store.open_default().add_person(situation("Robin"))
-        monkeypatch.setenv(visitor.PREHEAT, "False")
 
-    monkeypatch.setattr(visitor, "wait", mended)
+    visitor_comes(monkeypatch, mended)
     ui.dashboard()
     assert len(shown) == 1 and "wb-ready" in shown[0]._dom_classes
     assert ui.get_session().person == "Robin"
@@ -286,24 +299,18 @@ def test_outside_a_preheated_kernel_there_is_nothing_to_wait_for(monkeypatch: py
 
 
 def test_the_workbook_file_is_opened_afresh_when_the_visitor_comes(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+    home: Path, preheated: list[w.Widget], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    shown = preheated
     Store.open_default().add_person(situation("Robin"))
-    monkeypatch.setenv(visitor.PREHEAT, "True")
-    shown: list[w.Widget] = []
-    monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
-    monkeypatch.setattr("workbook.chart.warm_up", lambda: None)
 
     def moved_aside_and_replaced() -> None:
-        if not visitor.pending():
-            return
         (home / "workbook.db").rename(home / "set-aside.db")  # what docs/privacy.md advises
         for extra in home.glob("workbook.db-*"):
             extra.unlink()
         Store.open_default().add_person(situation("Sam"))
-        monkeypatch.setenv(visitor.PREHEAT, "False")
 
-    monkeypatch.setattr(visitor, "wait", moved_aside_and_replaced)
+    visitor_comes(monkeypatch, moved_aside_and_replaced)
     ui.dashboard()
     session = ui.get_session()
     assert session.store.people() == ["Sam"] and session.person == "Sam"
@@ -311,16 +318,13 @@ def test_the_workbook_file_is_opened_afresh_when_the_visitor_comes(
 
 
 def test_a_workbook_that_cannot_be_read_on_arrival_replaces_the_page_built_ahead(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+    preheated: list[w.Widget], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from workbook.errors import WorkbookError
 
+    shown = preheated
     Store.open_default().add_person(situation("Robin"))
-    monkeypatch.setenv(visitor.PREHEAT, "True")
-    shown: list[w.Widget] = []
-    monkeypatch.setattr("IPython.display.display", lambda widget: shown.append(widget))
-    monkeypatch.setattr("workbook.chart.warm_up", lambda: None)
-    monkeypatch.setattr(visitor, "wait", lambda: monkeypatch.setenv(visitor.PREHEAT, "False"))
+    visitor_comes(monkeypatch)
 
     def broken(self, **_kwargs) -> None:
         raise WorkbookError("The workbook file cannot be read.")
