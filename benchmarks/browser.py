@@ -110,30 +110,15 @@ class Server:
     pool: int  # kernels it keeps pre-heated
 
     def kernels(self) -> list[psutil.Process]:
-        """The kernels this server runs (children in sessions of their own, found by process tree)."""
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
-        return [child for child in children if _is_kernel(child)]
+        """The kernels this server runs."""
+        return list(rig.kernels_of(self.process.pid).values())
 
     def kernel_of(self, page: Page) -> psutil.Process:
         kernel_id = page.evaluate(KERNEL_ID)
-        for kernel in self.kernels():
-            if any(f"kernel-{kernel_id}.json" in part for part in _cmdline(kernel)):
-                return kernel
-        raise RuntimeError(f"no kernel process for kernel {kernel_id} under {self.url}")
-
-
-def _cmdline(process: psutil.Process) -> list[str]:
-    try:
-        return process.cmdline()
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return []
-
-
-def _is_kernel(process: psutil.Process) -> bool:
-    return any("ipykernel_launcher" in part for part in _cmdline(process))
+        try:
+            return rig.kernels_of(self.process.pid)[kernel_id]
+        except KeyError:
+            raise RuntimeError(f"no kernel process for kernel {kernel_id} under {self.url}") from None
 
 
 @dataclass

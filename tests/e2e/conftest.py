@@ -153,6 +153,27 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
             survivor.kill()
 
 
+def kernels_of(server_pid: int) -> dict[str, psutil.Process]:
+    """Kernel id -> process for every kernel a Voila server runs. Kernels live in sessions of their
+    own, so they are found by process tree; the id is in each kernel's connection-file name."""
+    try:
+        children = psutil.Process(server_pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return {}
+    found = {}
+    for child in children:
+        try:
+            parts = child.cmdline()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if any("ipykernel_launcher" in part for part in parts):
+            for part in parts:
+                name = Path(part).name
+                if name.startswith("kernel-") and name.endswith(".json"):
+                    found[name.removeprefix("kernel-").removesuffix(".json")] = child
+    return found
+
+
 def voila_command(notebook: Path, port: int) -> list[str]:
     """Standalone Voila exactly as docs/serving.md tells a person to run it, on a free port."""
     return [

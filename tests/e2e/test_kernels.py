@@ -29,6 +29,7 @@ from .conftest import (
     DESKTOP_VIEWPORT,
     REPO_ROOT,
     free_port,
+    kernels_of,
     start_server,
     stop_server,
     voila_command,
@@ -51,15 +52,7 @@ class Served:
 
     def kernels(self) -> dict[str, psutil.Process]:
         """Kernel id -> process, for every kernel this server runs."""
-        found = {}
-        for child in self.process.children(recursive=True):
-            try:
-                for part in child.cmdline():
-                    if part.endswith(".json") and "kernel-" in part:
-                        found[Path(part).stem.removeprefix("kernel-")] = child
-            except psutil.NoSuchProcess:
-                continue
-        return found
+        return kernels_of(self.process.pid)
 
     def waiting_kernel(self) -> tuple[str, psutil.Process]:
         """The pre-heated kernel, once it has built the page and waits on Voila for a visitor."""
