@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from workbook.chart import timeline_png
-from workbook.content import load_rules
+from workbook.content import load_content
 from workbook.guidance import assess
 from workbook.model import (
     Channel,
@@ -93,7 +93,7 @@ def _median_s(action: Callable[[], object], repeats: int) -> float:
 
 
 def timeline_at_scale(sizes: Sizes) -> list[Figure]:
-    rules = load_rules()
+    rules = load_content().rules
     warm, warm_today = synthetic_person(10)
     timeline_png(warm, assess(warm, warm_today, rules), warm_today, rules)  # matplotlib imported here
     seconds: dict[int, dict[str, float]] = {}

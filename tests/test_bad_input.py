@@ -35,7 +35,7 @@ import workbook.chart
 import workbook.ui.journal
 from workbook import chart as chart_module
 from workbook.cli import main as cli_main
-from workbook.content import DATA_DIR, load_questionnaire
+from workbook.content import DATA_DIR, load_content
 from workbook.errors import ImportRefused, WorkbookError
 from workbook.guidance import assess
 from workbook.model import Channel, EventKind, Goal, JournalKind, Relationship, Tone, WhatHappened
@@ -185,7 +185,7 @@ def test_the_person_form(
     refused_or_kept(workbook, before, error_shown(form.message), kept)
 
 
-TEXT_QUESTIONS = [q for q in load_questionnaire().questions if q.kind is QuestionKind.TEXT]
+TEXT_QUESTIONS = [q for q in load_content().questionnaire.questions if q.kind is QuestionKind.TEXT]
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def panel(session) -> PersonPanel:
 @pytest.fixture
 def answer_forms(session) -> dict[str, AnswerForm]:
     """Every section's form, built once: a view per example would pile up observers."""
-    return {section.id: AnswerForm(section, session) for section in load_questionnaire().sections}
+    return {section.id: AnswerForm(section, session) for section in load_content().questionnaire.sections}
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ def data_page(session) -> DataPage:
 @UI_SETTINGS
 @given(question=st.sampled_from(TEXT_QUESTIONS), text=texts)
 def test_free_text_answers(workbook, session, answer_forms, question, text):
-    section = next(s for s in load_questionnaire().sections if question in s.questions)
+    section = next(s for s in load_content().questionnaire.sections if question in s.questions)
     field = answer_forms[section.id].fields[question.id]
     before = workbook.state()
     field.control.value = text
@@ -512,7 +512,7 @@ def test_importing_a_file_into_the_store(workbook, tmp_path, data, replace):
     assert imported <= set(workbook.store.people())
     for name in imported:  # and whatever was let in can be assessed and shown
         person = workbook.store.get_person(name)
-        assert render_card(assess(person, NOW.date()), name)
+        assert render_card(assess(person, NOW.date(), load_content().rules), name, load_content().rules)
 
 
 @settings(UI_SETTINGS, max_examples=150)

@@ -38,10 +38,11 @@ def test_timeline_at_scale_assesses_draws_exports_and_imports() -> None:
 
 def test_synthetic_log_raises_pacing_flags_so_the_flag_code_is_timed_too() -> None:
     from benchmarks.timeline import synthetic_person
+    from workbook.content import load_content
     from workbook.guidance import assess
 
     person, today = synthetic_person(200)
-    assert assess(person, today).flags
+    assert assess(person, today, load_content().rules).flags
 
 
 def test_command_line_is_measured_against_a_bare_python() -> None:

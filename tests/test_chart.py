@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from workbook.chart import describe_timeline, draw_timeline, timeline_png
-from workbook.content import load_rules
+from workbook.content import load_content
 from workbook.guidance import assess
 from workbook.model import (
     CORE_IDS,
@@ -28,7 +28,7 @@ from workbook.model import (
     WhatHappened,
 )
 
-RULES = load_rules()
+RULES = load_content().rules
 TODAY = date(2026, 6, 1)
 SECRET = "my private words"
 READY = {key: 4 for key in CORE_IDS} | {
@@ -113,7 +113,7 @@ def test_no_earliest_line_when_there_is_no_date():
 def test_notes_are_never_drawn():
     figure, _ = draw(person(THREE))
     assert not any(SECRET in text for text in texts(figure))
-    assert SECRET not in describe_timeline(person(THREE), assess(person(THREE), TODAY), TODAY)
+    assert SECRET not in describe_timeline(person(THREE), assess(person(THREE), TODAY, RULES), TODAY)
 
 
 def test_dollars_in_the_name_are_shown_as_typed_not_as_maths():
@@ -125,7 +125,7 @@ def test_dollars_in_the_name_are_shown_as_typed_not_as_maths():
     # Drawing it must not treat $x^2$ as mathtext (which would render "x²" or fail on "$$").
     figure.canvas.draw()
     assert not title.get_parse_math()
-    png = timeline_png(person(THREE, name=name), assess(person(THREE), TODAY), TODAY, RULES)
+    png = timeline_png(person(THREE, name=name), assess(person(THREE), TODAY, RULES), TODAY, RULES)
     assert png.startswith(b"\x89PNG")
 
 
@@ -134,7 +134,9 @@ def test_three_hundred_events_draw_one_collection_per_category():
     categories = [c for c in figure.axes[0].collections if (c.get_gid() or "").startswith("events:")]
     assert 3 <= len(categories) <= 8
     assert sum(len(c.get_offsets()) for c in categories) == 300
-    assert timeline_png(person(random_log(300)), assess(person(), TODAY), TODAY).startswith(b"\x89PNG")
+    assert timeline_png(person(random_log(300)), assess(person(), TODAY, RULES), TODAY, RULES).startswith(
+        b"\x89PNG"
+    )
 
 
 @pytest.mark.parametrize("count", [10_000])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.cli import COMMANDS, main
+from workbook.cli import commands, main
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "examples" / "demo.json"
@@ -135,7 +135,7 @@ def test_the_workbook_folder_is_private(tmp_path):
     assert stat.S_IMODE((home / "workbook.db").stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", commands())
 def test_every_command_has_help_and_is_documented_in_the_readme(command):
     out = run(command, "--help")
     assert out.returncode == 0 and b"usage:" in out.stdout

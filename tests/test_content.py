@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from workbook.content import load_questionnaire, load_templates
+from workbook.content import load_content, read_toml
+from workbook.content.questionnaire import questionnaire_from_mapping, templates_from_mapping
 from workbook.errors import ContentError, InvalidInput
 from workbook.model import CORE_IDS, MAX_TEXT_LENGTH, Goal, WhatHappened
 from workbook.questions import (
-    SECTION_IDS,
     Option,
     Question,
     QuestionKind,
@@ -22,16 +22,29 @@ from workbook.questions import (
     templates_for,
 )
 
+# The sections the steps ask for (data/steps.toml), in the order a person meets them.
+SECTION_IDS = load_content().steps.section_ids
+
+
+def load_questionnaire(data_dir: Path):
+    """Read a questions.toml written by a test, checked against the real steps."""
+    return questionnaire_from_mapping(read_toml("questions.toml", data_dir), "questions.toml", SECTION_IDS)
+
+
+def load_templates(data_dir: Path):
+    return templates_from_mapping(read_toml("templates.toml", data_dir), "templates.toml")
+
+
 # --- The real content -----------------------------------------------------------------------
 
 
 def test_the_real_questionnaire_has_every_section_in_order():
-    questionnaire = load_questionnaire()
+    questionnaire = load_content().questionnaire
     assert tuple(s.id for s in questionnaire.sections) == SECTION_IDS
 
 
 def test_every_core_question_is_a_likert_statement_in_motives():
-    questionnaire = load_questionnaire()
+    questionnaire = load_content().questionnaire
     for core_id in CORE_IDS:
         question = questionnaire.question(core_id)
         assert question.section == "motives"
@@ -40,7 +53,7 @@ def test_every_core_question_is_a_likert_statement_in_motives():
 
 
 def test_the_real_templates_load_and_cover_every_goal_and_situation():
-    templates = load_templates()
+    templates = load_content().templates
     assert len(templates) >= 8
     assert {t.kind for t in templates} == set(TemplateKind)
     for goal in Goal:
@@ -67,11 +80,11 @@ PUSHING_PHRASES = (
 
 
 def _all_content_text() -> list[str]:
-    questionnaire = load_questionnaire()
+    questionnaire = load_content().questionnaire
     texts = [s.title for s in questionnaire.sections] + [s.intro for s in questionnaire.sections]
     for q in questionnaire.questions:
         texts += [q.prompt, q.help, q.placeholder, *(o.label for o in q.options)]
-    for t in load_templates():
+    for t in load_content().templates:
         texts += [t.title, t.text, t.note]
     return texts
 
@@ -84,9 +97,9 @@ def test_no_prompt_or_template_pushes_towards_them():
 
 def test_every_filled_template_reads_as_gentle_to_the_draft_checker():
     messages = pytest.importorskip("workbook.messages")
-    for template in load_templates():
+    for template in load_content().templates:
         text = template.fill("Sam", "that band we both like")
-        result = messages.check_message(text)
+        result = messages.check_message(text, load_content().message_rules)
         assert result.verdict == "gentle", (template.id, result)
 
 
@@ -352,7 +365,7 @@ def test_fill_asks_for_what_the_template_needs():
 
 
 def test_every_real_template_fills_without_leftover_braces():
-    for template in load_templates():
+    for template in load_content().templates:
         filled = template.fill("Sam", "that band we both like")
         assert "{" not in filled and "}" not in filled, template.id
 

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.content import DATA_DIR, load_rules
+from workbook.content import DATA_DIR, load_content
+from workbook.content.guidance_rules import rules_from_mapping
 from workbook.errors import ContentError
-from workbook.guidance import assess, cooling_off_until, readiness_score, rules_from_mapping
+from workbook.guidance import assess, cooling_off_until, readiness_score
 from workbook.model import (
     CORE_IDS,
     Band,
@@ -30,7 +31,7 @@ from workbook.model import (
     WhatHappened,
 )
 
-RULES = load_rules()
+RULES = load_content().rules
 TODAY = date(2026, 6, 1)
 READY = {k: 4 for k in CORE_IDS} | {
     "motive_guilt": 2,

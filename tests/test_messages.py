@@ -11,16 +11,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.content import load_message_rules, read_toml
+from workbook.content import load_content, read_toml
+from workbook.content.message_checks import message_rules_from_mapping
 from workbook.errors import ContentError, InvalidInput
 from workbook.messages import (
     PRESSURING_CODES,
     IssueCode,
     MessageCheck,
     Verdict,
-    check_message,
-    message_rules_from_mapping,
 )
+from workbook.messages import (
+    check_message as check_with,
+)
+
+RULES = load_content().message_rules
+
+
+def check_message(text: str) -> MessageCheck:
+    """The checker with the real rules from data/."""
+    return check_with(text, RULES)
+
 
 DRAFTS = tomllib.loads((Path(__file__).parent / "data" / "drafts.toml").read_text("utf-8"))["draft"]
 
@@ -216,7 +226,7 @@ def test_texting_style_without_apostrophes_reads_the_same() -> None:
 
 
 def test_too_long_points_at_the_words_past_the_limit() -> None:
-    limit = load_message_rules().limits.max_words
+    limit = load_content().message_rules.limits.max_words
     assert IssueCode.TOO_LONG not in codes_in(" ".join(["word"] * limit))
     text = " ".join(["word"] * limit + ["extra", "words"])
     assert excerpts(text, IssueCode.TOO_LONG) == ["extra words"]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook import transfer
-from workbook.content import load_rules
+from workbook.content import load_content
 from workbook.errors import ImportRefused, InvalidInput
 from workbook.guidance import assess
 from workbook.model import (
@@ -162,7 +162,7 @@ def test_the_demo_workbook_loads_and_shows_one_person_waiting_and_one_replied() 
     assert all("(example)" in person.name for person in people)
     for person in people:
         assert set(CORE_IDS) & set(person.answers), f"{person.name} answers no core question"
-    bands = {person.name: assess(person, date(2026, 11, 23), load_rules()).band for person in people}
+    bands = {person.name: assess(person, date(2026, 11, 23), load_content().rules).band for person in people}
     assert Band.WAIT in bands.values()
     assert Band.KEEP_GOING in bands.values()
     replied = [p for p in people if any(e.tone is Tone.POSITIVE for e in p.events)]

@@ -34,7 +34,7 @@ OPENERS = 3
 KERNEL = r"""
 import json, sys, time
 from datetime import datetime, timedelta
-from workbook.content import load_questionnaire
+from workbook.content import load_content
 from workbook.store import Store
 from workbook.transfer import dumps
 from workbook.model import Channel, Event, EventKind, Goal, Person, Relationship, Situation, WhatHappened
@@ -55,7 +55,7 @@ def watch(label, doing):
 if role == "notebook":
     from workbook.ui.fields import AnswerForm
     from workbook.ui.journal import JournalView
-    form = AnswerForm(load_questionnaire().section("decision"), session)
+    form = AnswerForm(load_content().questionnaire.section("decision"), session)
     texts = [field for field in form.fields.values() if field.question.kind.value == "text"]
     journal = JournalView(session)
 else:
@@ -203,8 +203,10 @@ def test_a_person_deleted_in_the_other_window_is_never_a_crash_and_never_comes_b
 
     import ipywidgets as w
 
-    from workbook.content import DATA_DIR
-    from workbook.ui.app import STEPS, Dashboard
+    from workbook.content import DATA_DIR, load_content
+    from workbook.ui.app import Dashboard
+
+    STEPS = load_content().steps.pages()
     from workbook.ui.session import Session
 
     warnings.simplefilter("ignore", UserWarning)  # matplotlib's layout notes on tiny charts

@@ -9,16 +9,18 @@ from datetime import date, datetime
 
 import pytest
 
-from workbook.content import load_questionnaire
+from workbook.content import load_content
 from workbook.model import CORE_IDS, Goal, Relationship, Signal, Situation, WhatHappened
 from workbook.store import Store
 from workbook.transfer import dumps
-from workbook.ui.app import STEPS, Dashboard
+from workbook.ui.app import Dashboard
 from workbook.ui.data import DataPage
 from workbook.ui.fields import AnswerForm
 from workbook.ui.person import PersonPanel, day_counters
 from workbook.ui.readiness import ReadinessCard
 from workbook.ui.session import Session
+
+STEPS = load_content().steps.pages()
 
 NOW = datetime(2026, 6, 1, 12, 0)
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -126,7 +128,7 @@ def test_day_counters_show_days_since_it_ended_and_since_the_last_message(sessio
 
 
 def motives_form(session: Session) -> AnswerForm:
-    return AnswerForm(load_questionnaire().section("motives"), session)
+    return AnswerForm(load_content().questionnaire.section("motives"), session)
 
 
 def test_an_answer_saves_itself_as_it_changes(session):
@@ -163,7 +165,7 @@ def test_with_no_person_an_answer_is_not_stored_and_the_form_says_why(session):
 def test_an_over_long_text_answer_is_refused_inline_and_the_old_one_kept(session):
     add(session)
     section = next(
-        s for s in load_questionnaire().sections if any(q.kind.value == "text" for q in s.questions)
+        s for s in load_content().questionnaire.sections if any(q.kind.value == "text" for q in s.questions)
     )
     form = AnswerForm(section, session)
     qid, field = next((k, f) for k, f in form.fields.items() if f.question.kind.value == "text")
@@ -357,7 +359,7 @@ def test_a_stop_signal_ticked_later_is_not_lifted_by_an_older_reply(session):
 def test_replacing_the_chosen_person_by_import_reloads_every_form(session, tmp_path):
     session = Session(Store(tmp_path / "workbook.db"), clock=lambda: NOW)
     add(session)
-    section = load_questionnaire().section("decision")
+    section = load_content().questionnaire.section("decision")
     form = AnswerForm(section, session)
     qid, field = next((k, f) for k, f in form.fields.items() if f.question.kind.value == "text")
     field.control.value = "old words"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from workbook.content import load_content
 from workbook.model import CORE_IDS, Channel, Event, EventKind, Goal, Relationship, Situation, WhatHappened
 from workbook.store import Store
 from workbook.ui.message import DRAFT_ID, READY_AT_ID, MessageStudio
-from workbook.ui.plan import load_plan_words
 from workbook.ui.session import Session
 
 SELF_SERVING = {"motive_guilt", "motive_loneliness", "motive_boredom", "motive_attention"}
@@ -100,7 +100,7 @@ def test_the_draft_is_saved_as_typed_and_comes_back_for_that_person() -> None:
 
 def test_the_verdict_turns_from_gentle_to_pressuring_as_they_type() -> None:
     studio, _clock = a_studio()
-    words = load_plan_words().verdicts
+    words = load_content().plan_words.verdicts
     studio.draft.value = "Hi Sam, I hope you're well."
     assert "Gentle" in studio.verdict.value and not studio.issues.children
     studio.draft.value = f"Hi Sam, I hope you're well. {PRESSURING}"
@@ -125,14 +125,14 @@ def test_an_empty_draft_shows_a_calm_prompt_not_an_error() -> None:
     studio, _clock = a_studio()
     studio.draft.value = "Hello"
     studio.draft.value = "   "
-    assert load_plan_words().message_empty in studio.verdict.value
+    assert load_content().plan_words.message_empty in studio.verdict.value
     assert not studio.issues.children
     assert DRAFT_ID not in studio.session.store.answers("Sam")
 
 
 def test_the_pause_opens_the_re_read_only_after_the_minutes_have_passed() -> None:
     studio, clock = a_studio()
-    minutes = load_plan_words().pause_minutes
+    minutes = load_content().plan_words.pause_minutes
     studio.draft.value = "Hi Sam, I hope you're well."
     studio.pause.click()
     assert studio.session.store.answers("Sam")[READY_AT_ID] == "2026-06-01T12:00"

@@ -9,6 +9,8 @@ from datetime import date, datetime
 import pytest
 from icalendar import Calendar
 
+from workbook.content import load_content
+from workbook.content.plan_words import plan_words_from_mapping
 from workbook.errors import ContentError
 from workbook.model import (
     CORE_IDS,
@@ -22,7 +24,7 @@ from workbook.model import (
     WhatHappened,
 )
 from workbook.store import Store
-from workbook.ui.plan import PlanView, load_plan_words, plan_words_from_mapping
+from workbook.ui.plan import PlanView
 from workbook.ui.session import Session
 
 NOW = datetime(2026, 6, 1, 12, 0)
@@ -162,7 +164,7 @@ def test_plan_words_must_name_five_moods_and_known_keys() -> None:
     words["journal"] = dict(words["journal"], moods=["low", "high"])
     with pytest.raises(ContentError, match="five words"):
         plan_words_from_mapping(words, source="plan.toml")
-    assert load_plan_words().pause_minutes >= 1
+    assert load_content().plan_words.pause_minutes >= 1
 
 
 def test_no_reminders_to_get_in_touch_when_they_asked_for_no_contact() -> None:

@@ -8,7 +8,7 @@ import ipywidgets as w
 import pytest
 
 import workbook.chart
-from workbook.content import load_rules
+from workbook.content import load_content
 from workbook.model import (
     CORE_IDS,
     Channel,
@@ -43,7 +43,7 @@ def quick_chart(monkeypatch):
     """Build the figure on every redraw but skip the PNG encoding, which tests/test_chart.py covers."""
 
     def build_only(person, assessment, today, rules=None, shape=workbook.chart.WIDE, dpi=110) -> bytes:
-        workbook.chart.draw_timeline(person, assessment, today, rules or load_rules(), shape)
+        workbook.chart.draw_timeline(person, assessment, today, rules or load_content().rules, shape)
         return b"\x89PNG not encoded in these tests"
 
     monkeypatch.setattr(workbook.chart, "timeline_png", build_only)
@@ -259,7 +259,7 @@ def test_a_note_is_shown_as_text_never_as_markup(session, view):
 def test_a_flag_is_shown_on_its_row_in_plain_words(session, view):
     fill(view, "sent", at=time(1, 30))  # late at night, and inside the cooling-off period
     view.form.save.click()
-    texts = load_rules().flag_texts
+    texts = load_content().rules.flag_texts
     row = row_texts(view)[0]
     assert texts[FlagCode.LATE_NIGHT] in row
     assert texts[FlagCode.INSIDE_COOLING_OFF] not in row  # 20 May is after the period (1 May)

@@ -102,12 +102,12 @@ def test_reload_keeps_the_chosen_person_or_starts_as_a_new_session_would(tmp_pat
 
 
 def test_reload_reloads_the_forms_even_when_the_same_person_stays(tmp_path: Path) -> None:
-    from workbook.content import load_questionnaire
+    from workbook.content import load_content
 
     session = Session(Store(tmp_path / "workbook.db"), clock=lambda: NOW)
     session.store.add_person(situation("Robin"))
     session.choose("Robin")
-    form = AnswerForm(load_questionnaire().section("decision"), session)
+    form = AnswerForm(load_content().questionnaire.section("decision"), session)
     Store(tmp_path / "workbook.db").set_answer("Robin", QID, "newer words")
     session.reload()
     assert form.fields[QID].control.value == "newer words"

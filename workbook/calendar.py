@@ -20,6 +20,7 @@ from icalendar import Event as CalendarEvent
 
 from .errors import InvalidInput
 from .model import LATEST_DATE, MAX_NAME_LENGTH
+from .plan import check_first_check_in
 
 __all__ = [
     "ALARM_AFTER_START",
@@ -69,8 +70,7 @@ def reminders_ics(
         raise InvalidInput("The time between check-ins cannot be negative.")
     if not 1 <= count <= MAX_REMINDERS:
         raise InvalidInput(f"Choose between 1 and {MAX_REMINDERS} reminders.")
-    if first < now.date():
-        raise InvalidInput("The first check-in cannot be in the past; choose today or a later day.")
+    check_first_check_in(first, now.date())
     if first > LATEST_DATE:  # the reminders count weeks on from it, past what a date can hold
         raise InvalidInput(f"The first check-in, {first}, is too far ahead. Please check the year.")
 

@@ -398,17 +398,13 @@ def timeline_png(
     person: Person,
     assessment: Assessment,
     today: date,
-    rules: GuidanceRules | None = None,
+    rules: GuidanceRules,
     shape: ChartShape = WIDE,
     dpi: int = 110,
 ) -> bytes:
     """The timeline as PNG bytes; the figure is cleared afterwards so nothing accumulates."""
     import io
 
-    if rules is None:
-        from .content import load_rules
-
-        rules = load_rules()
     figure = draw_timeline(person, assessment, today, rules, shape)
     buffer = io.BytesIO()
     try:

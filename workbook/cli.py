@@ -14,12 +14,15 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InvalidInput, PersonNotFound, WorkbookError
 from .model import Assessment, parse_date
 
-__all__ = ["COMMANDS", "main"]
+if TYPE_CHECKING:
+    from .guidance import GuidanceRules
+
+__all__ = ["commands", "main"]
 
 EXIT_BAD_INPUT = 2
 
@@ -32,11 +35,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def assessment_to_dict(name: str, assessment: Assessment) -> dict[str, Any]:
+def assessment_to_dict(name: str, assessment: Assessment, rules: GuidanceRules) -> dict[str, Any]:
     """The JSON shape DESIGN.md promises for `assess --json`."""
-    from .content import load_rules
-
-    texts = load_rules().flag_texts
+    texts = rules.flag_texts
     return {
         "person": name,
         "band": assessment.band.value,
@@ -65,8 +66,11 @@ def assessment_to_dict(name: str, assessment: Assessment) -> dict[str, Any]:
 
 
 def _assess(args: argparse.Namespace) -> int:
+    from .content import load_content
     from .guidance import assess
     from .transfer import parse_document
+
+    rules = load_content().rules
 
     today = parse_date(args.today, "--today") if args.today else date.today()
     people = parse_document(_read_bytes(args.file))
@@ -75,7 +79,7 @@ def _assess(args: argparse.Namespace) -> int:
     if match is None:
         names = ", ".join(p.name for p in people) or "nobody"
         raise PersonNotFound(f'No person called "{args.person}" in {args.file} (it has: {names}).')
-    result = assessment_to_dict(match.name, assess(match, today))
+    result = assessment_to_dict(match.name, assess(match, today, rules), rules)
     if args.json:
         _print_json(result)
     else:
@@ -92,10 +96,11 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _check_message(args: argparse.Namespace) -> int:
+    from .content import load_content
     from .messages import check_message
 
     text = _read_stdin() if args.text == "-" else args.text
-    result = check_message(text).to_dict()
+    result = check_message(text, load_content().message_rules).to_dict()
     if args.json:
         _print_json(result)
     else:
@@ -224,7 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("assess", "check-message", "export", "import", "people", "demo")
+def commands() -> tuple[str, ...]:
+    """The subcommands, as the parser knows them (the README test reads this, so none escapes it)."""
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return tuple(action.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,13 +25,11 @@ contact") has no date of its own: it counts from the day things ended.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Any
 
-from .errors import ContentError
 from .model import (
     CORE_IDS,
     Assessment,
@@ -46,6 +44,7 @@ from .model import (
     Signal,
     Tone,
     WhatHappened,
+    long_date,
 )
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "assess",
     "cooling_off_until",
     "readiness_score",
-    "rules_from_mapping",
 ]
 
 SELF_SERVING = ("motive_guilt", "motive_loneliness", "motive_boredom", "motive_attention")
@@ -138,10 +136,6 @@ class _View:
         return trail
 
 
-def _fmt(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 # --------------------------------------------------------------------------------------------
 # Bands: each predicate returns its reasons when it applies, or an empty list.
 
@@ -168,7 +162,7 @@ def _respect_their_wishes(view: _View) -> list[str]:
         if event.blocks_all:
             code = "event_blocked_all"
         if code and not view.received_after(event.at):
-            reasons.append(view.rules.reason(code, name=view.name, date=_fmt(event.at.date())))
+            reasons.append(view.rules.reason(code, name=view.name, date=long_date(event.at.date())))
     return reasons
 
 
@@ -178,7 +172,7 @@ def _ball_in_their_court(view: _View) -> list[str]:
     if len(trail) >= view.rules.unanswered_streak:
         return [
             view.rules.reason(
-                "unanswered_sends", count=len(trail), date=_fmt(trail[0].at.date()), name=view.name
+                "unanswered_sends", count=len(trail), date=long_date(trail[0].at.date()), name=view.name
             )
         ]
     return []
@@ -209,7 +203,7 @@ def _keep_going(view: _View) -> list[str]:
     """Seed 001: once they answer, small consistent check-ins, in their channel, at their pace."""
     last = view.events[-1] if view.events else None
     if last is not None and last.kind is EventKind.RECEIVED:
-        reasons = [view.rules.reason("they_replied", name=view.name, date=_fmt(last.at.date()))]
+        reasons = [view.rules.reason("they_replied", name=view.name, date=long_date(last.at.date()))]
         if last.tone is Tone.NEGATIVE:
             reasons.append(view.rules.reason("they_replied_negative", name=view.name))
         return reasons
@@ -228,9 +222,9 @@ def _wait_until(view: _View) -> tuple[date | None, list[str]]:
         reasons.append(
             rules.reason(
                 "cooling_off",
-                ended=_fmt(view.person.situation.ended_on),
+                ended=long_date(view.person.situation.ended_on),
                 days=rules.cooling_off_days,
-                until=_fmt(until),
+                until=long_date(until),
             )
         )
     trail = view.trailing_unanswered()
@@ -241,9 +235,9 @@ def _wait_until(view: _View) -> tuple[date | None, list[str]]:
             reasons.append(
                 rules.reason(
                     "last_sent_unanswered",
-                    date=_fmt(trail[-1].at.date()),
+                    date=long_date(trail[-1].at.date()),
                     days=rules.unanswered_wait_days,
-                    until=_fmt(answer_by),
+                    until=long_date(answer_by),
                 )
             )
     return (max(dates) if dates else None), reasons
@@ -259,7 +253,7 @@ def _reach_out(view: _View) -> list[str]:
         return [
             view.rules.reason(
                 "one_last_message",
-                date=_fmt(trail[-1].at.date()),
+                date=long_date(trail[-1].at.date()),
                 days=view.rules.unanswered_wait_days,
             )
         ]
@@ -429,12 +423,8 @@ def readiness_score(answers: Mapping[str, object], rules: GuidanceRules) -> int 
     return round(100 * total / weight_sum)
 
 
-def assess(person: Person, today: date, rules: GuidanceRules | None = None) -> Assessment:
+def assess(person: Person, today: date, rules: GuidanceRules) -> Assessment:
     """Decide the band, score, earliest contact date, flags, next step and reasons."""
-    if rules is None:
-        from .content import load_rules
-
-        rules = load_rules()
     end_of_today = datetime.combine(today, time.max)
     events = tuple(sorted((e for e in person.events if e.at <= end_of_today), key=lambda e: e.at))
     view = _View(
@@ -455,7 +445,9 @@ def assess(person: Person, today: date, rules: GuidanceRules | None = None) -> A
     if band in (Band.WAIT, Band.REACH_OUT, Band.KEEP_GOING):
         reasons = reasons + _partial_block_reasons(view)
     flags = tuple(Flag(code, tuple(raised)) for code, rule in FLAG_RULES if (raised := rule(view)))
-    text = rules.bands[band].next_step.format(name=person.name, earliest=_fmt(earliest) if earliest else "")
+    text = rules.bands[band].next_step.format(
+        name=person.name, earliest=long_date(earliest) if earliest else ""
+    )
     return Assessment(
         band=band,
         score=readiness_score(person.answers, rules),
@@ -476,127 +468,3 @@ def _partial_block_reasons(view: _View) -> list[str]:
         return []
     channels = ", ".join(dict.fromkeys(blocked))
     return [view.rules.reason("partial_block", name=view.name, channels=channels)]
-
-
-# --------------------------------------------------------------------------------------------
-# Loading and validating data/guidance.toml.
-
-_REASON_CODES = {
-    "signal_asked_no_contact",
-    "signal_said_no",
-    "signal_blocked_all",
-    "event_asked_to_stop",
-    "event_said_no",
-    "event_blocked_all",
-    "new_partner",
-    "unanswered_sends",
-    "reflection_incomplete",
-    "self_serving_motive",
-    "accept_no_low",
-    "calm_low",
-    "they_replied",
-    "they_replied_negative",
-    "they_reached_out",
-    "cooling_off",
-    "last_sent_unanswered",
-    "one_last_message",
-    "ready",
-    "partial_block",
-}
-
-
-def rules_from_mapping(data: Mapping[str, Any], source: str = "guidance.toml") -> GuidanceRules:
-    """Build and check the rules; any problem names the file and the key at fault."""
-
-    def section(name: str) -> Mapping[str, Any]:
-        value = data.get(name)
-        if not isinstance(value, Mapping):
-            raise ContentError(f"{source}: the [{name}] section is missing.")
-        return value
-
-    def whole(table: str, key: str, low: int, high: int) -> int:
-        value = section(table).get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ContentError(f"{source}, [{table}] {key}: a whole number from {low} to {high}.")
-        return value
-
-    def members(table: str, key: str, kind: type, allowed: Iterable[str]) -> frozenset:
-        values = section(table).get(key, [])
-        if not isinstance(values, list) or any(v not in set(allowed) for v in values):
-            raise ContentError(f"{source}, [{table}] {key}: values must be among {sorted(allowed)}.")
-        return frozenset(kind(v) for v in values)
-
-    if data.get("version") != 1:
-        raise ContentError(f"{source}: version must be 1.")
-    readiness = section("readiness")
-    weights = readiness.get("weights")
-    if not isinstance(weights, Mapping) or set(weights) != set(CORE_IDS):
-        raise ContentError(f"{source}, [readiness.weights]: give a weight for each of {CORE_IDS}.")
-    for key, weight in weights.items():
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight == 0:
-            raise ContentError(f"{source}, [readiness.weights] {key}: a non-zero number.")
-    bands = {}
-    for band in Band:
-        entry = section("bands").get(band.value)
-        if not isinstance(entry, Mapping) or not all(
-            isinstance(entry.get(k), str) and entry[k].strip() for k in ("title", "colour", "next_step")
-        ):
-            raise ContentError(f"{source}, [bands.{band.value}]: needs a title, a colour and a next_step.")
-        _check_placeholders(source, f"bands.{band.value}", entry["next_step"], {"name", "earliest"})
-        bands[band] = BandText(entry["title"], entry["colour"], entry["next_step"])
-    reasons = section("reasons")
-    missing = _REASON_CODES - set(reasons)
-    if missing:
-        raise ContentError(f"{source}, [reasons]: missing {', '.join(sorted(missing))}.")
-    motive_names = section("motive_names")
-    if set(motive_names) != set(SELF_SERVING):
-        raise ContentError(f"{source}, [motive_names]: name each of {SELF_SERVING}.")
-    flag_texts = section("flags")
-    for code in FlagCode:
-        if not isinstance(flag_texts.get(code.value), str) or not flag_texts[code.value].strip():
-            raise ContentError(f"{source}, [flags] {code.value}: a sentence is needed.")
-    rules = GuidanceRules(
-        cooling_off_days=whole("cooling_off", "days", 0, 365),
-        cooling_off_applies_to=members(
-            "cooling_off", "applies_to", WhatHappened, [w.value for w in WhatHappened]
-        ),
-        cooling_off_signals=members("cooling_off", "applies_with_signals", Signal, [s.value for s in Signal]),
-        unanswered_wait_days=whole("pacing", "unanswered_wait_days", 1, 365),
-        double_text_hours=whole("pacing", "double_text_hours", 1, 24 * 14),
-        unanswered_streak=whole("pacing", "unanswered_streak", 2, 10),
-        late_night_start_hour=whole("pacing", "late_night_start_hour", 0, 23),
-        late_night_end_hour=whole("pacing", "late_night_end_hour", 0, 24),
-        self_serving_high=whole("readiness", "self_serving_high", 1, 5),
-        care_at_most=whole("readiness", "care_at_most", 1, 5),
-        accept_no_at_most=whole("readiness", "accept_no_at_most", 1, 5),
-        calm_waiting_at_most=whole("readiness", "calm_waiting_at_most", 1, 5),
-        weights=dict(weights),
-        bands=bands,
-        reasons=dict(reasons),
-        motive_names=dict(motive_names),
-        flag_texts={code: flag_texts[code.value] for code in FlagCode},
-    )
-    _check_reason_templates(source, rules)
-    return rules
-
-
-def _check_placeholders(source: str, where: str, text: str, allowed: set[str]) -> None:
-    import string
-
-    try:
-        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-    except ValueError as error:
-        raise ContentError(f"{source}, {where}: {error}.") from None
-    unknown = fields - allowed
-    if unknown:
-        raise ContentError(f"{source}, {where}: unknown placeholder {{{sorted(unknown)[0]}}}.")
-
-
-_REASON_FIELDS = {"name", "date", "count", "total", "motive", "ended", "days", "until", "channels"}
-
-
-def _check_reason_templates(source: str, rules: GuidanceRules) -> None:
-    for code, text in rules.reasons.items():
-        if not isinstance(text, str) or not text.strip():
-            raise ContentError(f"{source}, [reasons] {code}: a sentence is needed.")
-        _check_placeholders(source, f"[reasons] {code}", text, _REASON_FIELDS)

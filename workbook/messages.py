@@ -29,12 +29,12 @@ apologies is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from .errors import ContentError, InvalidInput
+from .errors import InvalidInput
 
 __all__ = [
     "PRESSURING_CODES",
@@ -48,7 +48,6 @@ __all__ = [
     "PatternGroup",
     "Verdict",
     "check_message",
-    "message_rules_from_mapping",
     "normalise",
 ]
 
@@ -261,14 +260,10 @@ def normalise(text: str) -> NormalisedText:
 # --- The check ----------------------------------------------------------------------------------
 
 
-def check_message(text: str, rules: MessageRules | None = None) -> MessageCheck:
+def check_message(text: str, rules: MessageRules) -> MessageCheck:
     """Check a draft for pressure, blame and over-apology; pure, and fast on any length."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput("Write a draft first, then check it: the message is empty.")
-    if rules is None:
-        from .content import load_message_rules
-
-        rules = load_message_rules()
     scanned = text[: rules.limits.scan_chars]
     normalised = normalise(scanned)
     found = _phrase_issues(scanned, normalised, rules)
@@ -433,177 +428,3 @@ def _score(
     score = 100 - penalty + (rules.gentle_bonus if offers_an_out else 0)
     low, high = rules.pressuring_band if verdict is Verdict.PRESSURING else rules.needs_work_band
     return int(max(low, min(high, round(score))))
-
-
-# --- Loading and validating the rules -----------------------------------------------------------
-
-_SHORTHAND = re.compile(r"\{([a-z_]+)\}")
-_UNESCAPED_SPACE = re.compile(r"(?<!\\) ")
-# A pattern matches whole words: it starts where a word starts (which also keeps a long run of
-# punctuation cheap to scan), and where it ends on a letter the next character must not be one.
-_WHOLE_WORDS = r"(?<!\w)(?=\w)(?:{})(?:(?<=\w)(?!\w)|(?<!\w))"
-
-
-def message_rules_from_mapping(
-    mapping: Mapping[str, Any], source: str = "message_checks.toml"
-) -> MessageRules:
-    """Build and check the checker's rules; any problem names the file and the item at fault."""
-
-    def fail(where: str, problem: str) -> ContentError:
-        return ContentError(f"{source}, {where}: {problem}")
-
-    def table(value: Any, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise fail(where, "this table is missing or is not a table.")
-        return value
-
-    def sentence(entry: Mapping[str, Any], key: str, where: str, required: bool = True) -> str | None:
-        value = entry.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise fail(where, f"a {key} (one plain sentence) is needed.")
-        return value.strip()
-
-    def number(entry: Mapping[str, Any], key: str, where: str, low: float, high: float) -> float:
-        value = entry.get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-            raise fail(f"{where} {key}", f"a number from {low} to {high} is needed.")
-        return value
-
-    def whole(entry: Mapping[str, Any], key: str, where: str, low: int, high: int) -> int:
-        value = number(entry, key, where, low, high)
-        if not isinstance(value, int):
-            raise fail(f"{where} {key}", "a whole number is needed.")
-        return value
-
-    if mapping.get("version") != 1:
-        raise fail("version", "this checker reads version = 1.")
-    shorthands = table(mapping.get("shorthands", {}), "[shorthands]")
-    for name, value in shorthands.items():
-        if not isinstance(value, str) or not _SHORTHAND.fullmatch("{" + name + "}"):
-            raise fail(f"[shorthands] {name}", "a lower-case name and a pattern text are needed.")
-
-    def patterns(values: Any, where: str) -> re.Pattern[str]:
-        """Check each pattern on its own (so an error names it), then join them into one."""
-        if not isinstance(values, list) or not values:
-            raise fail(where, "a list of pattern texts is needed.")
-        expanded = []
-        for n, value in enumerate(values, 1):
-            if not isinstance(value, str) or not value.strip():
-                raise fail(f"{where} pattern {n}", "a pattern text is needed.")
-            expanded.append(
-                _expand(value, shorthands, lambda problem, n=n: fail(f"{where} pattern {n}", problem))
-            )
-        return _join(expanded, lambda problem: fail(where, problem))
-
-    limits_table = table(mapping.get("limits"), "[limits]")
-    limits = MessageLimits(
-        scan_chars=whole(limits_table, "scan_chars", "[limits]", 1_000, 1_000_000),
-        max_words=whole(limits_table, "max_words", "[limits]", 10, 10_000),
-        questions_flagged_at=whole(limits_table, "questions_flagged_at", "[limits]", 1, 100),
-        apologies_flagged_at=whole(limits_table, "apologies_flagged_at", "[limits]", 2, 100),
-        exclamations_flagged_at=whole(limits_table, "exclamations_flagged_at", "[limits]", 2, 100),
-        shout_run_words=whole(limits_table, "shout_run_words", "[limits]", 1, 100),
-        shout_word_letters=whole(limits_table, "shout_word_letters", "[limits]", 2, 100),
-    )
-    score_table = table(mapping.get("score"), "[score]")
-
-    def band(key: str) -> tuple[int, int]:
-        value = score_table.get(key)
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-            or not 0 <= value[0] <= value[1] <= 99
-        ):
-            raise fail(f"[score] {key}", "two whole numbers, low then high, from 0 to 99.")
-        return value[0], value[1]
-
-    needs_work_band, pressuring_band = band("needs_work_band"), band("pressuring_band")
-    if pressuring_band[1] >= needs_work_band[0]:
-        raise fail("[score] pressuring_band", "it must lie wholly below needs_work_band.")
-
-    issues_table = table(mapping.get("issues"), "[issues]")
-    known = [code.value for code in IssueCode]
-    for name in issues_table:
-        if name not in known:
-            raise fail(f"[issues.{name}]", f"'{name}' is not an issue code; use one of {', '.join(known)}.")
-    issue_rules = []
-    for code in IssueCode:
-        where = f"[issues.{code.value}]"
-        entry = table(issues_table.get(code.value), where)
-        raw_groups = entry.get("groups", [])
-        if not isinstance(raw_groups, list):
-            raise fail(f"{where} groups", f"write each group as a [[issues.{code.value}.groups]] table.")
-        groups = []
-        for position, raw in enumerate(raw_groups, 1):
-            group_where = f"{where} group {position}"
-            group = table(raw, group_where)
-            about = sentence(group, "about", group_where) or ""
-            groups.append(
-                PatternGroup(
-                    about=about,
-                    pattern=patterns(group.get("patterns"), f"{where} group '{about}'"),
-                    explanation=sentence(group, "explanation", group_where, required=False),
-                    suggestion=sentence(group, "suggestion", group_where, required=False),
-                )
-            )
-        issue_rules.append(
-            IssueRule(
-                code=code,
-                explanation=sentence(entry, "explanation", where) or "",
-                suggestion=sentence(entry, "suggestion", where) or "",
-                penalty=number(entry, "penalty", where, 1, 100),
-                repeat_penalty=number(entry, "repeat_penalty", where, 0, 100),
-                groups=tuple(groups),
-                not_when=(patterns(entry["not_when"], f"{where} not_when") if "not_when" in entry else None),
-            )
-        )
-
-    counting = table(mapping.get("counting"), "[counting]")
-    capitals = table(mapping.get("shouting"), "[shouting]").get("allowed_capitals")
-    if not isinstance(capitals, list) or not all(isinstance(c, str) for c in capitals):
-        raise fail("[shouting] allowed_capitals", "a list of words in capitals is needed.")
-    gentle = table(mapping.get("gentle"), "[gentle]")
-    return MessageRules(
-        limits=limits,
-        issue_rules=tuple(issue_rules),
-        apology_word=patterns([counting.get("apology_word")], "[counting] apology_word"),
-        allowed_capitals=frozenset(c.upper().replace("'", "") for c in capitals),
-        gentle_phrases=patterns(gentle.get("patterns"), "[gentle] patterns"),
-        gentle_bonus=number(gentle, "bonus", "[gentle]", 0, 20),
-        needs_work_band=needs_work_band,
-        pressuring_band=pressuring_band,
-    )
-
-
-def _expand(text: str, shorthands: Mapping[str, str], fail: Callable[[str], ContentError]) -> str:
-    """Expand {shorthands} and let a space match one gap; refuse a pattern that cannot work."""
-    expanded = text.strip()
-    for _ in range(10):  # shorthands may use shorthands, a few levels deep
-        names = _SHORTHAND.findall(expanded)
-        if not names:
-            break
-        for name in names:
-            if name not in shorthands:
-                raise fail(f"{{{name}}} is not defined under [shorthands].")
-        expanded = _SHORTHAND.sub(lambda match: shorthands[match.group(1)], expanded)
-    else:
-        raise fail("its shorthands refer to each other in a loop.")
-    expanded = _UNESCAPED_SPACE.sub(lambda _: r"\s", expanded)
-    try:
-        bare = re.compile(expanded, re.IGNORECASE)
-    except re.error as error:
-        raise fail(f"'{text}' is not a valid pattern ({error}).") from None
-    if bare.match("") is not None:
-        raise fail(f"'{text}' can match empty text; a pattern needs at least one word.")
-    return expanded
-
-
-def _join(expanded: list[str], fail: Callable[[str], ContentError]) -> re.Pattern[str]:
-    """One regular expression for a list of checked patterns, matching whole words only."""
-    try:
-        return re.compile(_WHOLE_WORDS.format("|".join(f"(?:{e})" for e in expanded)), re.IGNORECASE)
-    except re.error as error:  # each compiled alone, so only a clash between them lands here
-        raise fail(f"the patterns cannot be joined ({error}).") from None

@@ -43,6 +43,9 @@ __all__ = [
     "parse_datetime",
     "parse_enum",
     "parse_signals",
+    "long_date",
+    "short_datetime",
+    "shown",
 ]
 
 E = TypeVar("E", bound=StrEnum)
@@ -287,6 +290,16 @@ class Assessment:
     cooling_off_until: date | None = None
 
 
+def long_date(day: date) -> str:
+    """A day as a person reads it: "Tuesday 1 December 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def short_datetime(at: datetime) -> str:
+    """A moment in the log: "Tue 1 Dec 2026, 18:30"."""
+    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
+
+
 def parse_enum(kind: type[E], value: object, what: str) -> E:
     """Read an enum value from outside, naming the allowed values when it is wrong."""
     if isinstance(value, kind):
@@ -297,7 +310,7 @@ def parse_enum(kind: type[E], value: object, what: str) -> E:
         except ValueError:
             pass
     allowed = ", ".join(member.value for member in kind)
-    raise InvalidInput(f"{what} must be one of: {allowed} (got {_shown(value)}).")
+    raise InvalidInput(f"{what} must be one of: {allowed} (got {shown(value)}).")
 
 
 def parse_date(value: object, what: str = "The date") -> date:
@@ -311,7 +324,7 @@ def parse_date(value: object, what: str = "The date") -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidInput(f"{what} must be a real date like 2026-03-01 (got {_shown(value)}).")
+    raise InvalidInput(f"{what} must be a real date like 2026-03-01 (got {shown(value)}).")
 
 
 def parse_datetime(value: object, what: str = "The time") -> datetime:
@@ -328,7 +341,7 @@ def parse_datetime(value: object, what: str = "The time") -> datetime:
             return datetime.fromisoformat(text).replace(tzinfo=None)
         except ValueError:
             pass
-    raise InvalidInput(f"{what} must be a real date and time like 2026-03-01T18:30 (got {_shown(value)}).")
+    raise InvalidInput(f"{what} must be a real date and time like 2026-03-01T18:30 (got {shown(value)}).")
 
 
 def parse_signals(values: Iterable[object]) -> frozenset[Signal]:
@@ -345,6 +358,7 @@ def _check_year(day: date, what: str) -> None:
         )
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A value as a person may read it back in an error message, cut short."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

@@ -50,12 +50,11 @@ def person_panel() -> w.VBox:
 
 def step(section_id: str, *, with_person: bool = True) -> w.VBox:
     """One section's questions, saving as they change; with the person selector on top."""
-    from ..content import load_questionnaire
     from .fields import AnswerForm
     from .person import PersonPanel
 
     session = get_session()
-    section = load_questionnaire().section(section_id)
+    section = session.content.questionnaire.section(section_id)
     parts: list[w.Widget] = [PersonPanel(session).widget] if with_person else []
     parts.append(AnswerForm(section, session).widget)
     return _page(*parts, name=section_id)
@@ -153,12 +152,10 @@ def where_stored() -> w.VBox:
 
 def summary() -> str:
     """One plain line on the chosen person's band and score (for notebooks and their tests)."""
-    from ..content import load_rules
-
     session = get_session()
     assessment = session.assessment()
     if assessment is None:
         return "No one in this workbook yet: add a person in step 0."
-    title = load_rules().bands[assessment.band].title
+    title = session.content.rules.bands[assessment.band].title
     score = "not yet" if assessment.score is None else f"{assessment.score}/100"
     return f"{session.person}: {title}. Readiness score: {score}."

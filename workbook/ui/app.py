@@ -8,74 +8,57 @@ the person panel and the card are drawn. The root carries `wb-app`, and `wb-read
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ipywidgets as w
 
-from ..content import load_questionnaire
 from .fields import AnswerForm
 from .person import PersonPanel
 from .readiness import ReadinessCard
 from .session import Session
 from .theme import heading, note, stylesheet
 
-__all__ = ["STEPS", "Dashboard"]
+__all__ = ["Dashboard", "build_page"]
 
 
-def _sections(*ids: str) -> Callable[[Session], w.Widget]:
-    def build(session: Session) -> w.Widget:
-        questionnaire = load_questionnaire()
-        parts: list[w.Widget] = []
-        for section_id in ids:
-            section = questionnaire.section(section_id)
-            parts += [
-                heading(section.title),
-                note(section.intro, "help"),
-                AnswerForm(section, session).widget,
-            ]
-        return w.VBox(parts)
-
-    return build
+def _section(session: Session, section_id: str) -> list[w.Widget]:
+    section = session.content.questionnaire.section(section_id)
+    return [heading(section.title), note(section.intro, "help"), AnswerForm(section, session).widget]
 
 
-def _view(module: str, cls: str) -> Callable[[Session], w.Widget]:
-    def build(session: Session) -> w.Widget:
-        import importlib
+def _view(session: Session, name: str) -> w.Widget:
+    """One of `steps.VIEWS`, imported when its step first opens (the page draws sooner)."""
+    import importlib
 
-        return getattr(importlib.import_module(f"workbook.ui.{module}"), cls)(session).widget
-
-    return build
-
-
-def _readiness(session: Session) -> w.Widget:
-    return ReadinessCard(session).widget
+    module, cls = _VIEWS[name]
+    return getattr(importlib.import_module(f"workbook.ui.{module}"), cls)(session).widget
 
 
-def _combined(*builders: Callable[[Session], w.Widget]) -> Callable[[Session], w.Widget]:
-    return lambda session: w.VBox([build(session) for build in builders])
+_VIEWS = {
+    "readiness": ("readiness", "ReadinessCard"),
+    "message_studio": ("message", "MessageStudio"),
+    "timeline": ("timeline", "TimelineView"),
+    "plan": ("plan", "PlanView"),
+    "journal": ("journal", "JournalView"),
+    "data": ("data", "DataPage"),
+}
 
 
-# (button caption, page builder): the order a person works through them.
-STEPS: tuple[tuple[str, Callable[[Session], w.Widget]], ...] = (
-    ("Decision", _sections("start", "decision")),
-    ("Motives", _sections("motives")),
-    ("Their side", _sections("their_side", "boundaries")),
-    ("Readiness", _readiness),
-    ("Message", _combined(_view("message", "MessageStudio"), _sections("message"))),
-    ("Timeline", _view("timeline", "TimelineView")),
-    ("Plan", _combined(_sections("keep_going"), _view("plan", "PlanView"))),
-    ("Look after you", _combined(_sections("if_no"), _view("journal", "JournalView"))),
-    ("Your data", _view("data", "DataPage")),
-)
+def build_page(session: Session, parts: tuple[str, ...]) -> w.Widget:
+    """A stepper page from its parts in data/steps.toml: sections and views, in order."""
+    widgets: list[w.Widget] = []
+    for part in parts:
+        kind, _, section_id = part.partition(":")
+        widgets += _section(session, section_id) if kind == "section" else [_view(session, part)]
+    return widgets[0] if len(widgets) == 1 else w.VBox(widgets)
 
 
 class Dashboard:
     def __init__(self, session: Session, start: int = 0):
         self.session = session
         self._pages: dict[int, w.Widget] = {}
+        self.steps = session.content.steps.pages()  # (caption, parts), from data/steps.toml
         self.card = ReadinessCard(session, compact=True)
         self.stepper = w.ToggleButtons(
-            options=[(caption, i) for i, (caption, _) in enumerate(STEPS)],
+            options=[(caption, i) for i, (caption, _) in enumerate(self.steps)],
             value=start,
             style={"button_width": "auto"},
         )
@@ -119,14 +102,14 @@ class Dashboard:
 
     def show(self, index: int) -> None:
         if index not in self._pages:
-            page = STEPS[index][1](self.session)
+            page = build_page(self.session, self.steps[index][1])
             page.add_class(f"wb-step-{index}")
             self._pages[index] = page
         self.page.children = [self._pages[index]]
-        self.next_button.layout.display = "none" if index == len(STEPS) - 1 else None
+        self.next_button.layout.display = "none" if index == len(self.steps) - 1 else None
 
     def _advance(self) -> None:
-        if self.stepper.value < len(STEPS) - 1:
+        if self.stepper.value < len(self.steps) - 1:
             self.stepper.value += 1
 
     def ready(self) -> w.VBox:

@@ -14,14 +14,12 @@ import base64
 import html
 import io
 from collections.abc import Sequence
-from datetime import datetime
 
 import ipywidgets as w
 
-from ..content import load_labels
 from ..errors import PersonNotFound, WorkbookError
-from ..model import JournalEntry, JournalKind
-from .plan import load_plan_words, set_note
+from ..model import JournalEntry, JournalKind, short_datetime
+from .plan import set_note
 from .session import Session
 from .theme import note
 
@@ -52,10 +50,6 @@ def mood_chart_png(check_ins: Sequence[JournalEntry], moods: Sequence[str]) -> b
         figure.clear()
 
 
-def _when(at: datetime) -> str:
-    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
-
-
 JOURNAL_DRAFT_ID = "journal_draft"  # the words being written, kept until "Keep it"
 
 
@@ -64,8 +58,8 @@ class JournalView:
 
     def __init__(self, session: Session):
         self.session = session
-        self.words = load_plan_words()
-        self.labels = load_labels()
+        self.words = session.content.plan_words
+        self.labels = session.content.labels
         self._confirming: int | None = None  # the entry whose delete is being confirmed
 
         # (a) writing
@@ -302,7 +296,7 @@ class JournalView:
         self.chart_summary.value = summary
 
     def _entry_row(self, entry_id: int, entry: JournalEntry) -> w.VBox:
-        title = f"{self.labels(entry.kind)} · {_when(entry.at)}"
+        title = f"{self.labels(entry.kind)} · {short_datetime(entry.at)}"
         if entry.mood is not None:
             title += f" · {entry.mood} - {self.words.moods[entry.mood - 1]}"
         parts: list[w.Widget] = [note(title, "help")]

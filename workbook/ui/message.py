@@ -22,12 +22,11 @@ from datetime import datetime, timedelta
 
 import ipywidgets as w
 
-from ..content import load_templates
 from ..errors import WorkbookError
 from ..messages import MessageCheck, Verdict, check_message
 from ..model import Goal, WhatHappened, parse_datetime
 from ..questions import Template, templates_for
-from .plan import load_plan_words, set_note
+from .plan import set_note
 from .session import Session
 from .theme import note
 
@@ -60,7 +59,7 @@ class MessageStudio:
 
     def __init__(self, session: Session):
         self.session = session
-        self.words = load_plan_words()
+        self.words = session.content.plan_words
         self._loading = False
         self._writing = False
         self._suited_for: tuple | None = None  # (goal, what_happened) the template list was built for
@@ -201,7 +200,7 @@ class MessageStudio:
         if self._suited_for == (goal, what_happened):
             return  # keep the person's choice while they type
         self._suited_for = (goal, what_happened)
-        suited = templates_for(load_templates(), goal, what_happened)
+        suited = templates_for(self.session.content.templates, goal, what_happened)
         self.templates = {t.id: t for t in suited}
         self.template.options = [(t.title, t.id) for t in suited]
         self.template.value = suited[0].id if suited else None
@@ -280,7 +279,7 @@ class MessageStudio:
 
     def check(self) -> MessageCheck | None:
         text = self.draft.value
-        return check_message(text) if text.strip() else None
+        return check_message(text, self.session.content.message_rules) if text.strip() else None
 
     def _show_verdict(self) -> None:
         try:

@@ -9,7 +9,6 @@ from datetime import date
 
 import ipywidgets as w
 
-from ..content import load_labels
 from ..errors import WorkbookError
 from ..model import (
     Channel,
@@ -56,7 +55,7 @@ class SituationForm:
     def __init__(self, session: Session, on_done=None):
         self.session = session
         self.on_done = on_done
-        labels = load_labels()
+        labels = session.content.labels
         self.editing: str | None = None
         self.name = w.Text(description="Name", placeholder="A name or nickname only you will see")
         self.relationship = w.Dropdown(

@@ -6,162 +6,31 @@ so gently and still lets the person sketch it. Every field is saved as it change
 reminders are an iCalendar file built by `workbook.calendar`, offered as a plain download link
 (Voila has no download widget): the link holds base64 and fixed words only, never user text.
 
-This module also owns data/plan.toml (`load_plan_words`), the words for the pause before sending,
-the plan and the journal, so all three views read one checked file.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import ipywidgets as w
 
 from ..calendar import MAX_REMINDERS, reminders_ics
-from ..content import load_labels, read_toml
-from ..errors import ContentError, InvalidInput, WorkbookError
-from ..messages import Verdict
-from ..model import AnswerValue, Band, Channel
+from ..errors import WorkbookError
+from ..model import AnswerValue, Band, Channel, long_date
+from ..plan import CADENCE, CHANNEL, FIRST_CHECK_IN, IDEAS, REMINDERS, check_first_check_in
 from .session import Session
 from .theme import note
 
 __all__ = [
     "DEFAULT_REMINDERS",
-    "Cadence",
     "PlanView",
-    "PlanWords",
     "ics_link",
-    "load_plan_words",
-    "plan_words_from_mapping",
     "set_note",
 ]
 
 DEFAULT_REMINDERS = 4
 ICS_FILENAME = "reminders.ics"
-
-# The keys the plan is stored under (store.set_plan); part of the export format.
-CADENCE, CHANNEL, IDEAS, FIRST_CHECK_IN, REMINDERS = (
-    "cadence",
-    "channel",
-    "ideas",
-    "first_check_in",
-    "reminders",
-)
-
-
-# --- data/plan.toml -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cadence:
-    value: str  # stored
-    label: str  # shown
-    days: int  # between reminders; 0 means "no schedule, wait for them"
-
-
-@dataclass(frozen=True)
-class PlanWords:
-    """The checked contents of data/plan.toml."""
-
-    pause_minutes: int
-    pause_waiting: str
-    pause_reread: str
-    message_empty: str
-    message_stops_contact: str
-    verdicts: Mapping[Verdict, str]
-    plan_not_yet: str
-    when_they_reach_out: str
-    reminder_note: str
-    cadences: tuple[Cadence, ...]
-    unsent_note: str
-    check_in_prompt: str
-    remind_after_days: int
-    overdue: str
-    moods: tuple[str, ...]  # index 0 is mood 1
-
-    def cadence(self, value: str | None) -> Cadence | None:
-        return next((c for c in self.cadences if c.value == value), None)
-
-
-def plan_words_from_mapping(mapping: Mapping[str, Any], source: str) -> PlanWords:
-    """Check parsed plan.toml, naming the table and key at fault."""
-
-    def table(parent: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-        value = parent.get(key)
-        if not isinstance(value, Mapping):
-            raise ContentError(f"{where}: the [{key}] table is missing.")
-        return value
-
-    def text(parent: Mapping[str, Any], key: str, where: str) -> str:
-        value = parent.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise ContentError(f"{where}: {key} must be some text in quotes.")
-        return " ".join(value.split())
-
-    def whole(parent: Mapping[str, Any], key: str, where: str, low: int, high: int) -> int:
-        value = parent.get(key)
-        if type(value) is not int or not low <= value <= high:
-            raise ContentError(f"{where}: {key} must be a whole number from {low} to {high}.")
-        return value
-
-    pause = table(mapping, "pause", source)
-    message = table(mapping, "message", source)
-    plan = table(mapping, "plan", source)
-    journal = table(mapping, "journal", source)
-    where_pause, where_message = f"{source}, [pause]", f"{source}, [message]"
-    where_plan, where_journal = f"{source}, [plan]", f"{source}, [journal]"
-
-    raw_cadences = plan.get("cadence")
-    if not isinstance(raw_cadences, list) or not raw_cadences:
-        raise ContentError(f"{where_plan}: add at least one [[plan.cadence]] table.")
-    cadences: list[Cadence] = []
-    for number, entry in enumerate(raw_cadences, start=1):
-        where = f"{source}, cadence #{number}"
-        if not isinstance(entry, Mapping):
-            raise ContentError(f"{where}: write each cadence as a [[plan.cadence]] table.")
-        cadence = Cadence(
-            text(entry, "value", where), text(entry, "label", where), whole(entry, "days", where, 0, 365)
-        )
-        if any(c.value == cadence.value for c in cadences):
-            raise ContentError(f"{where}: the value '{cadence.value}' is used twice.")
-        cadences.append(cadence)
-
-    moods = journal.get("moods")
-    if (
-        not isinstance(moods, list)
-        or len(moods) != 5
-        or not all(isinstance(m, str) and m.strip() for m in moods)
-    ):
-        raise ContentError(f"{where_journal}: moods must list five words, from 1 (very low) to 5 (good).")
-
-    return PlanWords(
-        pause_minutes=whole(pause, "minutes", where_pause, 1, 24 * 60),
-        pause_waiting=text(pause, "waiting", where_pause),
-        pause_reread=text(pause, "reread", where_pause),
-        message_empty=text(message, "empty", where_message),
-        message_stops_contact=text(message, "stops_contact", where_message),
-        verdicts={verdict: text(message, verdict.value, where_message) for verdict in Verdict},
-        plan_not_yet=text(plan, "not_yet", where_plan),
-        when_they_reach_out=text(plan, "when_they_reach_out", where_plan),
-        reminder_note=text(plan, "reminder_note", where_plan),
-        cadences=tuple(cadences),
-        unsent_note=text(journal, "unsent_note", where_journal),
-        check_in_prompt=text(journal, "check_in_prompt", where_journal),
-        remind_after_days=whole(journal, "remind_after_days", where_journal, 1, 365),
-        overdue=text(journal, "overdue", where_journal),
-        moods=tuple(m.strip() for m in moods),
-    )
-
-
-@cache
-def load_plan_words(data_dir: Path | None = None) -> PlanWords:
-    """The words of data/plan.toml, checked once and cached."""
-    return plan_words_from_mapping(read_toml("plan.toml", data_dir), source="plan.toml")
 
 
 # --- the download link --------------------------------------------------------------------------
@@ -192,8 +61,8 @@ class PlanView:
 
     def __init__(self, session: Session):
         self.session = session
-        self.words = load_plan_words()
-        self.labels = load_labels()
+        self.words = session.content.plan_words
+        self.labels = session.content.labels
         self._loading = False
         self._writing = False
 
@@ -322,9 +191,7 @@ class PlanView:
         chosen = self.first.value
         if chosen is None:
             return None
-        if chosen < self.session.today():
-            raise InvalidInput("The first check-in cannot be in the past; choose today or a later day.")
-        return chosen.isoformat()
+        return check_first_check_in(chosen, self.session.today()).isoformat()
 
     def _save(self, key: str) -> None:
         if self._loading:
@@ -384,7 +251,7 @@ class PlanView:
         set_note(
             self.ics_message,
             f"{count} reminder{'s' if count != 1 else ''}, {cadence.label.lower()}, "
-            f"from {first:%A} {first.day} {first:%B %Y}. Open the file to add them to your calendar.",
+            f"from {long_date(first)}. Open the file to add them to your calendar.",
             "saved",
         )
         self.link.value = ics_link(ics)

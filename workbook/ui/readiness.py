@@ -11,22 +11,19 @@ import html
 
 import ipywidgets as w
 
-from ..content import load_rules
-from ..model import Assessment
+from ..guidance import GuidanceRules
+from ..model import Assessment, long_date
 from .session import Session
 
 __all__ = ["ReadinessCard", "render_card"]
 
 
-def _long_date(day) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def render_card(assessment: Assessment | None, name: str | None, compact: bool = False) -> str:
+def render_card(
+    assessment: Assessment | None, name: str | None, rules: GuidanceRules, compact: bool = False
+) -> str:
     """The card's HTML. Pure: every piece of text is escaped. Compact leaves out reasons and flags."""
     if assessment is None:
         return '<div class="wb-card-body"><p>Add a person to see what the workbook suggests.</p></div>'
-    rules = load_rules()
     band = rules.bands[assessment.band]
     colour = html.escape(band.colour)
     if assessment.score is None:
@@ -41,7 +38,7 @@ def render_card(assessment: Assessment | None, name: str | None, compact: bool =
     if assessment.earliest_contact is not None:
         when = (
             f'<p><b>Earliest contact:</b> <span class="wb-earliest">'
-            f"{html.escape(_long_date(assessment.earliest_contact))}</span></p>"
+            f"{html.escape(long_date(assessment.earliest_contact))}</span></p>"
         )
     reasons = "".join(f"<li>{html.escape(r)}</li>" for r in assessment.reasons)
     why = f'<p><b>Why:</b></p><ul class="wb-reasons">{reasons}</ul>'
@@ -82,4 +79,6 @@ class ReadinessCard:
         self.refresh()
 
     def refresh(self) -> None:
-        self.html.value = render_card(self.session.assessment(), self.session.person, self.compact)
+        self.html.value = render_card(
+            self.session.assessment(), self.session.person, self.session.content.rules, self.compact
+        )

@@ -14,6 +14,7 @@ from typing import Any
 
 import traitlets
 
+from ..content import Content, load_content
 from ..errors import PersonNotFound
 from ..guidance import assess
 from ..model import Assessment, Person
@@ -29,9 +30,17 @@ class Session(traitlets.HasTraits):
     person = traitlets.Unicode(None, allow_none=True)  # the chosen person's name
     revision = traitlets.Int(0)  # bumped after every saved change
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = datetime.now, **kwargs: Any):
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = datetime.now,
+        content: Content | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.store = store
+        # The content under data/, loaded once here at the edge and handed to every view and rule.
+        self.content = content or load_content()
         self._clock = clock
         self._cache: dict[tuple[str, str, int], Any] = {}
         names = store.people()
@@ -67,7 +76,7 @@ class Session(traitlets.HasTraits):
         person = self.current()
         if person is None:
             return None
-        return self._cached("assessment", lambda: assess(person, self.today()))
+        return self._cached("assessment", lambda: assess(person, self.today(), self.content.rules))
 
     def events(self) -> list:
         if self.person is None:

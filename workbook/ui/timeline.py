@@ -19,8 +19,9 @@ from datetime import date, datetime
 import ipywidgets as w
 
 from .. import chart
-from ..content import Labels, load_labels, load_rules
+from ..content import Labels
 from ..errors import InvalidInput, WorkbookError
+from ..guidance import GuidanceRules
 from ..model import (
     MAX_NOTE_LENGTH,
     Assessment,
@@ -29,7 +30,9 @@ from ..model import (
     Event,
     EventKind,
     Tone,
+    long_date,
     parse_enum,
+    short_datetime,
 )
 from .session import Session
 from .theme import heading, note
@@ -56,27 +59,19 @@ OPTIONAL_CHANNEL = (EventKind.ASKED_TO_STOP, EventKind.SAID_NO, EventKind.MET)
 NOT_NOTED = ("Not noted", "")
 
 
-def _when(at: datetime) -> str:
-    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def summary_line(assessment: Assessment | None, today: date) -> str:
+def summary_line(assessment: Assessment | None, today: date, rules: GuidanceRules) -> str:
     """The earliest date for the next message, or why there is none."""
     if assessment is None:
         return ""
     earliest = assessment.earliest_contact
     if earliest is None:
-        title = load_rules().bands[assessment.band].title
+        title = rules.bands[assessment.band].title
         return NO_DATE.get(assessment.band, f"No date: {title}.")
     if earliest <= today:
-        return f"Earliest date for your next message: today, {_long_date(today)}."
+        return f"Earliest date for your next message: today, {long_date(today)}."
     days = (earliest - today).days
     return (
-        f"Earliest date for your next message: {_long_date(earliest)} "
+        f"Earliest date for your next message: {long_date(earliest)} "
         f"({days} day{'s' if days != 1 else ''} from now)."
     )
 
@@ -100,7 +95,7 @@ class EventForm:
     def __init__(self, session: Session, on_saved: Callable[[], None]):
         self.session = session
         self.on_saved = on_saved
-        self.labels = load_labels()
+        self.labels = session.content.labels
         self.editing: int | None = None  # the id of the event being edited, or None when adding
         self._loading = False  # True while the form is filled in by code, not by the person
         self._pristine = True  # nothing typed since the form was reset or saved
@@ -177,7 +172,9 @@ class EventForm:
         self.editing = event_id
         self.save.description = "Save changes"
         self.cancel.layout.display = None
-        self.saved.value = f"Editing the event of {_when(event.at)}: change what you need, then save."
+        self.saved.value = (
+            f"Editing the event of {short_datetime(event.at)}: change what you need, then save."
+        )
         self._pristine = False
         self.validate()
 
@@ -319,7 +316,7 @@ class EventRow:
         self.event = event
         self.key = (event_id, event, tuple(flags))
         self.on_delete = on_delete
-        parts = [_when(event.at), labels(event.kind)]
+        parts = [short_datetime(event.at), labels(event.kind)]
         if event.channel:
             parts.append(labels(event.channel))
         if event.tone:
@@ -373,7 +370,7 @@ class TimelineView:
 
     def __init__(self, session: Session):
         self.session = session
-        self.labels = load_labels()
+        self.labels = session.content.labels
         self.rows: list[EventRow] = []
         self.summary = note("", "prompt")
         self.summary.add_class("wb-timeline-summary")
@@ -409,7 +406,9 @@ class TimelineView:
             events = self.session.events()
             if self.form.editing is not None and self.form.editing not in {i for i, _e in events}:
                 self.form.reset()  # the event being edited is gone (deleted, or another person chosen)
-            self.summary.value = summary_line(self.session.assessment(), self.session.today())
+            self.summary.value = summary_line(
+                self.session.assessment(), self.session.today(), self.session.content.rules
+            )
             self._render_table()
             self._render_chart()
         except WorkbookError as error:
@@ -423,7 +422,7 @@ class TimelineView:
         assessment = self.session.assessment()
         if assessment is None:
             return {}
-        texts = load_rules().flag_texts
+        texts = self.session.content.rules.flag_texts
         flagged: dict[Event, list[str]] = {}
         for flag in assessment.flags:
             for event in flag.events:
@@ -466,7 +465,7 @@ class TimelineView:
             self.chart.outputs = ()
             return
         today = self.session.today()
-        rules = load_rules()
+        rules = self.session.content.rules
         try:
             wide = chart.timeline_png(person, assessment, today, rules, chart.WIDE)
             compact = chart.timeline_png(person, assessment, today, rules, chart.COMPACT)

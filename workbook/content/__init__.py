@@ -1,0 +1,83 @@
+"""The content under data/, read once at the edge and handed down as one `Content` bundle.
+
+Content is what a non-programmer may edit: the questions, the message templates, the draft
+checker's patterns, the guidance thresholds, the display words, the plan's words and the list of
+steps. Each file is TOML (comments allowed, so every threshold can name the seed it comes from).
+
+All the readers live in this package, one module per file (`guidance_rules`, `message_checks`,
+`questionnaire`, ...), apart from the rules they build: `guidance.py` and `messages.py` are handed
+their rules and never read a file. The arrows point one way: `ui`, `cli` -> `content` -> the core.
+Each reader refuses anything malformed with a `ContentError` naming the file and the item at fault.
+
+    content = load_content()          # cached: content does not change while the app runs
+    assess(person, today, content.rules)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ContentError
+from ..guidance import GuidanceRules
+from ..messages import MessageRules
+from ..plan import PlanWords
+from ..questions import Questionnaire, Template
+from ..steps import Steps
+from .guidance_rules import rules_from_mapping
+from .labels import Labels, labels_from_mapping
+from .message_checks import message_rules_from_mapping
+from .plan_words import plan_words_from_mapping
+from .questionnaire import questionnaire_from_mapping, templates_from_mapping
+from .steps import steps_from_mapping
+
+__all__ = ["DATA_DIR", "Content", "Labels", "load_content", "read_toml"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything under data/, checked: what the edges load once and hand to the core."""
+
+    rules: GuidanceRules
+    message_rules: MessageRules
+    questionnaire: Questionnaire
+    templates: tuple[Template, ...]
+    labels: Labels
+    plan_words: PlanWords
+    steps: Steps
+
+
+def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
+    """Parse one content file, turning any problem into a `ContentError` that names it."""
+    path = (data_dir or DATA_DIR) / name
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"Content file {path} is missing.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(f"Content file {path} is not valid TOML: {error}") from None
+
+
+@cache
+def load_content(data_dir: Path | None = None) -> Content:
+    """Read and check every content file once; later calls return the same bundle."""
+    steps = steps_from_mapping(read_toml("steps.toml", data_dir), source="steps.toml")
+    return Content(
+        rules=rules_from_mapping(read_toml("guidance.toml", data_dir), source="guidance.toml"),
+        message_rules=message_rules_from_mapping(
+            read_toml("message_checks.toml", data_dir), source="message_checks.toml"
+        ),
+        questionnaire=questionnaire_from_mapping(
+            read_toml("questions.toml", data_dir), source="questions.toml", required=steps.section_ids
+        ),
+        templates=templates_from_mapping(read_toml("templates.toml", data_dir), source="templates.toml"),
+        labels=labels_from_mapping(read_toml("labels.toml", data_dir), source="labels.toml"),
+        plan_words=plan_words_from_mapping(read_toml("plan.toml", data_dir), source="plan.toml"),
+        steps=steps,
+    )
