@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 import workbook.chart
 import workbook.ui.journal
 from workbook import chart as chart_module
+from workbook.answer_keys import DRAFT_ID
 from workbook.cli import main as cli_main
 from workbook.content import DATA_DIR, load_content
 from workbook.errors import ImportRefused, WorkbookError
@@ -46,7 +47,7 @@ from workbook.ui import journal as journal_module
 from workbook.ui.data import DataPage
 from workbook.ui.fields import AnswerForm
 from workbook.ui.journal import JournalView
-from workbook.ui.message import DRAFT_ID, MessageStudio
+from workbook.ui.message import MessageStudio
 from workbook.ui.person import PersonPanel
 from workbook.ui.plan import PlanView
 from workbook.ui.readiness import render_card

@@ -23,6 +23,7 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 
+from workbook.answer_keys import DRAFT_ID
 from workbook.model import Goal, Relationship, Situation, WhatHappened
 from workbook.store import DB_NAME, Store
 
@@ -159,7 +160,7 @@ def test_a_notebook_and_the_dashboard_saving_at_once_lose_nothing(tmp_path: Path
     notebook, dashboard = reports["notebook"]["expected"], reports["dashboard"]["expected"]
     for question_id, typed in notebook["answers"].items():
         assert robin.answers[question_id] == typed, f"the last keys typed in {question_id} were lost"
-    assert robin.answers["message_draft"] == dashboard["draft"]
+    assert robin.answers[DRAFT_ID] == dashboard["draft"]
     assert sorted(entry.text for entry in robin.journal) == sorted(notebook["journal"])
     assert sorted(event.note for event in robin.events) == sorted(dashboard["events"])
     assert set(dashboard["people"]) <= set(everyone)

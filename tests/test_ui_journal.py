@@ -145,7 +145,7 @@ def test_unsent_letters_are_said_never_to_be_sent() -> None:
 
 
 def test_words_in_progress_are_saved_as_typed_and_stay_with_their_person() -> None:
-    from workbook.ui.journal import JOURNAL_DRAFT_ID
+    from workbook.answer_keys import JOURNAL_DRAFT_ID
 
     session = Session(Store(memory=True), clock=lambda: datetime(2026, 6, 1, 12, 0))
     for name in ("Sam", "Kim"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from workbook.answer_keys import DRAFT_ID, READY_AT_ID
 from workbook.content import load_content
 from workbook.model import CORE_IDS, Channel, Event, EventKind, Goal, Relationship, Situation, WhatHappened
 from workbook.store import Store
-from workbook.ui.message import DRAFT_ID, READY_AT_ID, MessageStudio
+from workbook.ui.message import MessageStudio
 from workbook.ui.session import Session
 
 SELF_SERVING = {"motive_guilt", "motive_loneliness", "motive_boredom", "motive_attention"}

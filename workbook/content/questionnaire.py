@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from ..answer_keys import RESERVED
 from ..errors import ContentError
 from ..model import CORE_IDS, MAX_TEXT_LENGTH, Goal, WhatHappened, shown
 from ..questions import (
@@ -126,6 +127,10 @@ def _question(table: Mapping[str, Any], section_id: str, where: str) -> Question
         raise ContentError(f"{where}: only a likert question has low_label and high_label.")
     if kind is not QuestionKind.TEXT and ("long" in table or "max_length" in table):
         raise ContentError(f"{where}: only a text question can be long or have a max_length.")
+    if question_id in RESERVED:
+        raise ContentError(
+            f"{where}: the id '{question_id}' is kept for the workbook's own use; choose another."
+        )
     max_length = table.get("max_length")
     if max_length is not None and not (
         isinstance(max_length, int) and not isinstance(max_length, bool) and 0 < max_length <= MAX_TEXT_LENGTH

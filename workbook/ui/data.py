@@ -7,29 +7,17 @@ here came from a file or a person, so it is shown as text or escaped.
 
 from __future__ import annotations
 
-import base64
-import html
-
 import ipywidgets as w
 
 from ..errors import WorkbookError
 from ..model import Person
 from ..transfer import dumps, parse_document
 from .session import Session
-from .theme import heading, note
+from .theme import download_link, heading, note
 
-__all__ = ["DataPage", "download_link"]
+__all__ = ["DataPage"]
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the same ceiling the importer enforces
-
-
-def download_link(content: str, filename: str, caption: str) -> str:
-    """An <a download> link holding the file itself: Voila has no download widget."""
-    payload = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return (
-        f'<a class="wb-download" download="{html.escape(filename)}" '
-        f'href="data:application/json;base64,{payload}">{html.escape(caption)}</a>'
-    )
 
 
 class DataPage:
@@ -122,10 +110,12 @@ class DataPage:
         people = self.session.store.export_people()
         stamp = self.session.today().isoformat()
         self.export_link.value = download_link(
-            dumps(people),
+            dumps(people).encode("utf-8"),
             f"reconnect-workbook-{stamp}.json",
+            "application/json",
             f"Download reconnect-workbook-{stamp}.json ({len(people)} "
             f"{'person' if len(people) == 1 else 'people'})",
+            "wb-export-download",
         )
 
     # -- import

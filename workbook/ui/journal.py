@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
+from ..answer_keys import JOURNAL_DRAFT_ID
 from ..errors import PersonNotFound, WorkbookError
 from ..model import JournalEntry, JournalKind, short_datetime
 from .plan import set_note
@@ -48,9 +49,6 @@ def mood_chart_png(check_ins: Sequence[JournalEntry], moods: Sequence[str]) -> b
         return buffer.getvalue()
     finally:
         figure.clear()
-
-
-JOURNAL_DRAFT_ID = "journal_draft"  # the words being written, kept until "Keep it"
 
 
 class JournalView:

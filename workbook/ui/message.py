@@ -18,22 +18,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import ipywidgets as w
 
+from ..answer_keys import DRAFT_ID, READY_AT_ID
 from ..errors import WorkbookError
 from ..messages import MessageCheck, Verdict, check_message
 from ..model import Goal, WhatHappened, parse_datetime
+from ..plan import reread_opens_at
 from ..questions import Template, templates_for
 from .plan import set_note
 from .session import Session
 from .theme import note
 
-__all__ = ["DRAFT_ID", "READY_AT_ID", "MessageStudio", "render_verdict"]
-
-DRAFT_ID = "message_draft"
-READY_AT_ID = "message_ready_at"
+__all__ = ["MessageStudio", "render_verdict"]
 
 
 def render_verdict(check: MessageCheck, words: Mapping[Verdict, str]) -> str:
@@ -309,8 +308,8 @@ class MessageStudio:
 
     def reread_open(self) -> bool:
         """Whether the pause has lasted long enough to read the draft again."""
-        return self.ready_at is not None and self.session.now() >= self.ready_at + timedelta(
-            minutes=self.minutes
+        return self.ready_at is not None and self.session.now() >= reread_opens_at(
+            self.ready_at, self.minutes
         )
 
     def mark_ready(self) -> None:
@@ -342,7 +341,7 @@ class MessageStudio:
         if self.reread_open():
             set_note(self.reread_note, self._minutes_text(self.words.pause_reread), "saved")
         else:
-            left = self.ready_at + timedelta(minutes=self.minutes) - self.session.now()
+            left = reread_opens_at(self.ready_at, self.minutes) - self.session.now()
             minutes_left = max(1, -(-int(left.total_seconds()) // 60))
             set_note(
                 self.reread_note,

@@ -10,7 +10,6 @@ reminders are an iCalendar file built by `workbook.calendar`, offered as a plain
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 
 import ipywidgets as w
@@ -20,29 +19,16 @@ from ..errors import WorkbookError
 from ..model import AnswerValue, Band, Channel, long_date
 from ..plan import CADENCE, CHANNEL, FIRST_CHECK_IN, IDEAS, REMINDERS, check_first_check_in
 from .session import Session
-from .theme import note
+from .theme import download_link, note
 
 __all__ = [
     "DEFAULT_REMINDERS",
     "PlanView",
-    "ics_link",
     "set_note",
 ]
 
 DEFAULT_REMINDERS = 4
 ICS_FILENAME = "reminders.ics"
-
-
-# --- the download link --------------------------------------------------------------------------
-
-
-def ics_link(ics: bytes) -> str:
-    """A download link holding the file as base64: fixed filename and words, no user text."""
-    encoded = base64.b64encode(ics).decode("ascii")
-    return (
-        f'<a download="{ICS_FILENAME}" href="data:text/calendar;base64,{encoded}" '
-        f'class="wb-ics-download">Save {ICS_FILENAME}</a>'
-    )
 
 
 def set_note(label: w.Label, text: str, kind: str) -> None:
@@ -254,7 +240,9 @@ class PlanView:
             f"from {long_date(first)}. Open the file to add them to your calendar.",
             "saved",
         )
-        self.link.value = ics_link(ics)
+        self.link.value = download_link(
+            ics, ICS_FILENAME, "text/calendar", f"Save {ICS_FILENAME}", "wb-ics-download"
+        )
         return ics
 
     def _clear_reminders(self) -> None:

@@ -6,6 +6,9 @@ is fixed text (no user text ever goes into it), so an `HTML` widget is safe here
 
 from __future__ import annotations
 
+import base64
+import html
+
 import ipywidgets as w
 
 __all__ = ["STYLE", "card", "heading", "note", "paragraph", "stylesheet"]
@@ -85,3 +88,14 @@ def card(*children: w.Widget) -> w.VBox:
     box = w.VBox(list(children))
     box.add_class("wb-card")
     return box
+
+
+def download_link(data: bytes, filename: str, mime: str, caption: str, css_class: str) -> str:
+    """An <a download> link holding the file itself, as base64: Voila has no download widget.
+
+    The file name and caption are escaped; the bytes never reach the page as markup."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="wb-download {html.escape(css_class)}" download="{html.escape(filename)}" '
+        f'href="data:{html.escape(mime)};base64,{payload}">{html.escape(caption)}</a>'
+    )
