@@ -22,7 +22,7 @@ from .model import Assessment, parse_date
 if TYPE_CHECKING:
     from .guidance import GuidanceRules
 
-__all__ = ["commands", "main"]
+__all__ = ["assessment_to_dict", "build_parser", "commands", "main"]
 
 EXIT_BAD_INPUT = 2
 

@@ -45,6 +45,7 @@ __all__ = [
     "MessageIssue",
     "MessageLimits",
     "MessageRules",
+    "NormalisedText",
     "PatternGroup",
     "Verdict",
     "check_message",

@@ -58,6 +58,7 @@ from .transfer import check_answer_id, check_answer_value, dumps, parse_document
 
 __all__ = [
     "APP_NAME",
+    "create_schema",
     "DB_NAME",
     "HOME_ENV",
     "MIGRATIONS",

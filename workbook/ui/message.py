@@ -32,7 +32,7 @@ from .plan import set_note
 from .session import Session
 from .theme import note
 
-__all__ = ["MessageStudio", "render_verdict"]
+__all__ = ["MessageStudio", "render_issue", "render_verdict"]
 
 
 def render_verdict(check: MessageCheck, words: Mapping[Verdict, str]) -> str:

@@ -11,7 +11,7 @@ import html
 
 import ipywidgets as w
 
-__all__ = ["STYLE", "card", "heading", "note", "paragraph", "stylesheet"]
+__all__ = ["download_link", "STYLE", "card", "heading", "note", "paragraph", "stylesheet"]
 
 STYLE = """
 <style>
