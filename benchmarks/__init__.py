@@ -7,6 +7,7 @@ checks that each still runs.
     browser.py       Voila + Chromium: time to interactive, round trip, kernel memory, abandoned tabs
     timeline.py      assess + chart at 100 / 1,000 / 10,000 events; export and import 10,000
     command_line.py  `python -m workbook assess` against `python -c pass`
+    drafts.py        the draft checker on the labelled corpus's held-out fifth (draft_corpus.py)
     report.py        the Figure type, results.json and the table in docs/performance.md
 
 The browser benchmarks reuse the e2e rig (tests/e2e/conftest.py): the same Voila command, the same

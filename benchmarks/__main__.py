@@ -18,16 +18,20 @@ from . import FULL, QUICK, Sizes
 from .report import Figure, failed, render_table, results_document, update_doc, write_results
 
 BROWSER = ("tti", "round-trip", "memory", "abandoned")
-NAMES = ("timeline", "command-line", *BROWSER)
+NAMES = ("drafts", "timeline", "command-line", *BROWSER)
 
 
 def run(names: list[str], sizes: Sizes) -> list[Figure]:
     figures: list[Figure] = []
-    for name in ("timeline", "command-line"):
+    for name in ("drafts", "timeline", "command-line"):
         if name not in names:
             continue
         try:
-            if name == "timeline":
+            if name == "drafts":
+                from .drafts import drafts
+
+                figures += drafts(sizes)
+            elif name == "timeline":
                 from .timeline import timeline_at_scale
 
                 figures += timeline_at_scale(sizes)

@@ -68,6 +68,8 @@ def format_value(value: float | None, unit: str) -> str:
         return ""
     if unit == "failed":
         return "failed"
+    if unit == "%":
+        return f"{value:.1f} %"
     if unit == "kernels":
         return f"{value:.0f}"
     if unit == "x":
