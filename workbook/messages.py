@@ -38,6 +38,9 @@ from .errors import InvalidInput
 
 __all__ = [
     "PRESSURING_CODES",
+    "SUPPORT_CODES",
+    "HelpRoute",
+    "Support",
     "STRUCTURAL_CHECKS",
     "IssueCode",
     "IssueRule",
@@ -64,6 +67,15 @@ class IssueCode(StrEnum):
     SHOUTING = "shouting"
     TOO_LONG = "too_long"
     MANY_QUESTIONS = "many_questions"
+    # Version 2: each kind of pressure that version 1 folded into another code, or missed.
+    AROUND_A_NO = "around_a_no"  # getting around a block or a no: another channel, account, a friend
+    TURNING_UP = "turning_up"  # turning up or waiting where they live, work or study
+    ENTITLEMENT = "entitlement"  # you owe me, the least you can do
+    BACKHANDED = "backhanded"  # a jab dressed as kindness, sarcasm, 🙃
+    APOLOGY_EXCUSE = "apology_excuse"  # sorry, but I was going through a lot
+    LOVE_BOMBING = "love_bombing"  # you're my everything, I can't live without you
+    SELF_HARM = "self_harm"  # hurting oneself or not wanting to live, not tied to them
+    SELF_HARM_PRESSURE = "self_harm_pressure"  # the same, tied to them or to their answer
 
 
 class Verdict(StrEnum):
@@ -80,8 +92,16 @@ PRESSURING_CODES = frozenset(
         IssueCode.PRESSURE_TO_MEET,
         IssueCode.ULTIMATUM,
         IssueCode.BLAME,
+        IssueCode.AROUND_A_NO,
+        IssueCode.TURNING_UP,
+        IssueCode.ENTITLEMENT,
+        IssueCode.BACKHANDED,
+        IssueCode.LOVE_BOMBING,
+        IssueCode.SELF_HARM_PRESSURE,
     }
 )
+# A draft with either of these gets the support card (help now) in place of the score.
+SUPPORT_CODES = frozenset({IssueCode.SELF_HARM, IssueCode.SELF_HARM_PRESSURE})
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -110,12 +130,42 @@ class MessageIssue:
 
 
 @dataclass(frozen=True)
+class HelpRoute:
+    """One place to find help now, with where it is listed (data/help.toml names every source)."""
+
+    id: str
+    kinds: frozenset[str]  # what it helps with: "crisis", "abuse", "order" (data/help.toml)
+    name: str
+    contact: str
+    where: str  # the countries or people it serves
+    source: str  # who runs it and where it is listed
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "contact": self.contact, "where": self.where, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Support:
+    """What a draft that mentions self-harm gets instead of a score: kind words and help now."""
+
+    message: str
+    routes: tuple[HelpRoute, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "help": [route.to_dict() for route in self.routes]}
+
+
+@dataclass(frozen=True)
 class MessageCheck:
-    """The checker's answer for one draft; `to_dict()` is what the command line prints."""
+    """The checker's answer for one draft; `to_dict()` is what the command line prints.
+
+    `support` is set when the draft mentions hurting oneself or not wanting to live: the person
+    writing it matters more than the message, so the app shows this in place of the score."""
 
     verdict: Verdict
     score: int
     issues: tuple[MessageIssue, ...]
+    support: Support | None = None
 
     @property
     def suggestions(self) -> tuple[str, ...]:
@@ -132,6 +182,7 @@ class MessageCheck:
             "score": self.score,
             "issues": [issue.to_dict() for issue in self.issues],
             "suggestions": list(self.suggestions),
+            **({"support": self.support.to_dict()} if self.support else {}),
         }
 
 
@@ -189,6 +240,12 @@ class MessageRules:
     gentle_bonus: float
     needs_work_band: tuple[int, int]
     pressuring_band: tuple[int, int]
+    support: Support
+    # A self_harm passage is self_harm_pressure when its sentence, or one beside it, ties it to them.
+    self_harm_ties: re.Pattern[str]
+    # ...unless it is told as something past and being looked after ("I'm getting help now").
+    self_harm_recovery: re.Pattern[str]
+    jab_emoji: frozenset[str]  # faces that turn a line into a jab (backhanded)
 
     def rule(self, code: IssueCode) -> IssueRule:
         return next(rule for rule in self.issue_rules if rule.code == code)
@@ -270,9 +327,49 @@ def check_message(text: str, rules: MessageRules) -> MessageCheck:
     found = _phrase_issues(scanned, normalised, rules)
     for structural_check in STRUCTURAL_CHECKS:
         found.extend(structural_check(text, normalised, rules))
-    issues = _merge_overlaps(found)
+    issues = _merge_overlaps(_tie_self_harm(found, scanned, normalised, rules))
     verdict = _verdict(issues)
-    return MessageCheck(verdict, _score(issues, verdict, normalised, rules), issues)
+    support = rules.support if any(issue.code in SUPPORT_CODES for issue in issues) else None
+    return MessageCheck(verdict, _score(issues, verdict, normalised, rules), issues, support)
+
+
+def _tie_self_harm(
+    found: list[MessageIssue], text: str, normalised: NormalisedText, rules: MessageRules
+) -> list[MessageIssue]:
+    """Self-harm tied to them or to their answer, openly or by hint, is pressure (DESIGN.md).
+
+    A mention becomes `self_harm_pressure` when its sentence or the next one speaks to them in a
+    way that hands them the weight ("if you don't", "because of you", "not your fault", "you'll be
+    sorry"); a mention that only says how the writer has been stays `self_harm`."""
+    ties = [m.span() for m in rules.self_harm_ties.finditer(normalised.text)]
+    if not ties:
+        return found
+    looked_after = rules.self_harm_recovery.search(normalised.text) is not None
+    pressure = rules.rule(IssueCode.SELF_HARM_PRESSURE)
+    tied: list[MessageIssue] = []
+    for issue in found:
+        if issue.code is IssueCode.SELF_HARM and not looked_after:
+            start, end = _normalised_window(normalised, issue.start, issue.end)
+            if any(a < end and b > start for a, b in ties):
+                issue = _make_issue(pressure, text, issue.start, issue.end)
+        tied.append(issue)
+    return tied
+
+
+def _normalised_window(normalised: NormalisedText, start: int, end: int) -> tuple[int, int]:
+    """The normalised span of the issue's sentence with the sentences either side of it."""
+    origin, text = normalised.origin, normalised.text
+    lo = next((i for i, o in enumerate(origin) if o >= start), len(origin))
+    hi = next((i for i, o in enumerate(origin) if o >= end), len(origin))
+    for _ in range(2):  # back over this sentence's start, then the one before
+        lo = max(0, lo - 1)
+        while lo > 0 and text[lo - 1] not in ".!?\n":
+            lo -= 1
+    for _ in range(2):  # on to the end of this sentence, then the next
+        while hi < len(text) and text[hi] not in ".!?\n":
+            hi += 1
+        hi = min(len(text), hi + 1)
+    return lo, hi
 
 
 def _make_issue(
@@ -378,6 +475,17 @@ def _too_long(text: str, normalised: NormalisedText, rules: MessageRules) -> lis
     return []
 
 
+def _jab_emoji(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
+    """An eye-roll or an upside-down smile turns the line before it into a jab."""
+    scanned = text[: rules.limits.scan_chars]
+    rule = rules.rule(IssueCode.BACKHANDED)
+    issues = []
+    for index, char in enumerate(scanned):
+        if char in rules.jab_emoji:
+            issues.append(_make_issue(rule, text, _sentence_start(scanned, index, reach=120), index + 1))
+    return issues
+
+
 StructuralCheck = Callable[[str, NormalisedText, MessageRules], list[MessageIssue]]
 
 # Checks that count or measure rather than match a phrase; each reads its thresholds from the rules.
@@ -386,6 +494,7 @@ STRUCTURAL_CHECKS: tuple[StructuralCheck, ...] = (
     _too_many_questions,
     _shouting,
     _too_long,
+    _jab_emoji,
 )
 
 _CODE_ORDER = {code: position for position, code in enumerate(IssueCode)}

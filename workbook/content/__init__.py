@@ -23,11 +23,12 @@ from typing import Any
 
 from ..errors import ContentError
 from ..guidance import GuidanceRules
-from ..messages import MessageRules
+from ..messages import HelpRoute, MessageRules
 from ..plan import PlanWords
 from ..questions import Questionnaire, Template
 from ..steps import Steps
 from .guidance_rules import rules_from_mapping
+from .help import help_routes_from_mapping
 from .labels import Labels, labels_from_mapping
 from .message_checks import message_rules_from_mapping
 from .plan_words import plan_words_from_mapping
@@ -50,6 +51,7 @@ class Content:
     labels: Labels
     plan_words: PlanWords
     steps: Steps
+    help_routes: tuple[HelpRoute, ...]  # every number named to a person, with its source
 
 
 def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
@@ -68,10 +70,11 @@ def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
 def load_content(data_dir: Path | None = None) -> Content:
     """Read and check every content file once; later calls return the same bundle."""
     steps = steps_from_mapping(read_toml("steps.toml", data_dir), source="steps.toml")
+    help_routes = help_routes_from_mapping(read_toml("help.toml", data_dir), source="help.toml")
     return Content(
         rules=rules_from_mapping(read_toml("guidance.toml", data_dir), source="guidance.toml"),
         message_rules=message_rules_from_mapping(
-            read_toml("message_checks.toml", data_dir), source="message_checks.toml"
+            read_toml("message_checks.toml", data_dir), help_routes, source="message_checks.toml"
         ),
         questionnaire=questionnaire_from_mapping(
             read_toml("questions.toml", data_dir), source="questions.toml", required=steps.section_ids
@@ -80,4 +83,5 @@ def load_content(data_dir: Path | None = None) -> Content:
         labels=labels_from_mapping(read_toml("labels.toml", data_dir), source="labels.toml"),
         plan_words=plan_words_from_mapping(read_toml("plan.toml", data_dir), source="plan.toml"),
         steps=steps,
+        help_routes=help_routes,
     )

@@ -11,7 +11,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ContentError
-from ..messages import IssueCode, IssueRule, MessageLimits, MessageRules, PatternGroup
+from ..messages import (
+    HelpRoute,
+    IssueCode,
+    IssueRule,
+    MessageLimits,
+    MessageRules,
+    PatternGroup,
+    Support,
+)
 
 __all__ = ["message_rules_from_mapping"]
 
@@ -24,9 +32,11 @@ _WHOLE_WORDS = r"(?<!\w)(?=\w)(?:{})(?:(?<=\w)(?!\w)|(?<!\w))"
 
 
 def message_rules_from_mapping(
-    mapping: Mapping[str, Any], source: str = "message_checks.toml"
+    mapping: Mapping[str, Any], help_routes: tuple[HelpRoute, ...], source: str = "message_checks.toml"
 ) -> MessageRules:
-    """Build and check the checker's rules; any problem names the file and the item at fault."""
+    """Build and check the checker's rules; any problem names the file and the item at fault.
+
+    `help_routes` (data/help.toml) are what the support card offers: the crisis ones."""
 
     def fail(where: str, problem: str) -> ContentError:
         return ContentError(f"{source}, {where}: {problem}")
@@ -56,8 +66,8 @@ def message_rules_from_mapping(
             raise fail(f"{where} {key}", "a whole number is needed.")
         return value
 
-    if mapping.get("version") != 1:
-        raise fail("version", "this checker reads version = 1.")
+    if mapping.get("version") != 2:
+        raise fail("version", "this checker reads version = 2.")
     shorthands = table(mapping.get("shorthands", {}), "[shorthands]")
     for name, value in shorthands.items():
         if not isinstance(value, str) or not _SHORTHAND.fullmatch("{" + name + "}"):
@@ -145,6 +155,14 @@ def message_rules_from_mapping(
     if not isinstance(capitals, list) or not all(isinstance(c, str) for c in capitals):
         raise fail("[shouting] allowed_capitals", "a list of words in capitals is needed.")
     gentle = table(mapping.get("gentle"), "[gentle]")
+    support = table(mapping.get("support"), "[support]")
+    crisis = tuple(route for route in help_routes if "crisis" in route.kinds)
+    if not crisis:
+        raise fail("[support]", "help.toml has no crisis route for the support card to offer.")
+    ties = table(mapping.get("self_harm_ties"), "[self_harm_ties]")
+    emoji = table(mapping.get("backhanded_emoji"), "[backhanded_emoji]").get("emoji")
+    if not isinstance(emoji, list) or not all(isinstance(e, str) and len(e) == 1 for e in emoji):
+        raise fail("[backhanded_emoji] emoji", "a list of single emoji characters is needed.")
     return MessageRules(
         limits=limits,
         issue_rules=tuple(issue_rules),
@@ -154,6 +172,10 @@ def message_rules_from_mapping(
         gentle_bonus=number(gentle, "bonus", "[gentle]", 0, 20),
         needs_work_band=needs_work_band,
         pressuring_band=pressuring_band,
+        support=Support(sentence(support, "message", "[support]") or "", crisis),
+        self_harm_ties=patterns(ties.get("patterns"), "[self_harm_ties] patterns"),
+        self_harm_recovery=patterns(ties.get("unless_looked_after"), "[self_harm_ties] unless_looked_after"),
+        jab_emoji=frozenset(emoji),
     )
 
 

@@ -1,0 +1,41 @@
+"""Reads data/help.toml: the help routes, each with its source. A route without a source is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ContentError
+from ..messages import HelpRoute
+
+__all__ = ["KINDS", "help_routes_from_mapping"]
+
+KINDS = frozenset({"crisis", "abuse", "order"})
+_FIELDS = ("id", "name", "contact", "where", "source")
+
+
+def help_routes_from_mapping(mapping: Mapping[str, Any], source: str = "help.toml") -> tuple[HelpRoute, ...]:
+    if mapping.get("version") != 1:
+        raise ContentError(f"{source}: version must be 1.")
+    tables = mapping.get("route")
+    if not isinstance(tables, list) or not tables:
+        raise ContentError(f"{source}: add at least one [[route]] table.")
+    routes: list[HelpRoute] = []
+    for number, table in enumerate(tables, start=1):
+        where = f"{source}, route #{number}"
+        if not isinstance(table, Mapping):
+            raise ContentError(f"{where}: write each route as a [[route]] table.")
+        for key in _FIELDS:
+            if not isinstance(table.get(key), str) or not table[key].strip():
+                raise ContentError(f"{where}: {key} is needed (every route names its source).")
+        kinds = table.get("kinds")
+        if not isinstance(kinds, list) or not kinds or not set(kinds) <= KINDS:
+            raise ContentError(f"{where}: kinds must list some of {sorted(KINDS)}.")
+        if any(r.id == table["id"] for r in routes):
+            raise ContentError(f"{where}: the id '{table['id']}' is used twice.")
+        text = {key: " ".join(table[key].split()) for key in _FIELDS}
+        routes.append(HelpRoute(kinds=frozenset(kinds), **text))
+    for kind in KINDS:
+        if not any(kind in r.kinds for r in routes):
+            raise ContentError(f"{source}: no route helps with '{kind}'.")
+    return tuple(routes)
