@@ -28,6 +28,7 @@ CORE = {
     "workbook.plan",
     "workbook.steps",
     "workbook.answer_keys",
+    "workbook.second_reader",
 }
 # Libraries and modules the core may never import: files, clocks, widgets, plots, storage.
 FORBIDDEN_IN_CORE = {

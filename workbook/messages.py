@@ -35,6 +35,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import InvalidInput
+from .second_reader import SecondReader
 
 __all__ = [
     "PRESSURING_CODES",
@@ -76,6 +77,7 @@ class IssueCode(StrEnum):
     LOVE_BOMBING = "love_bombing"  # you're my everything, I can't live without you
     SELF_HARM = "self_harm"  # hurting oneself or not wanting to live, not tied to them
     SELF_HARM_PRESSURE = "self_harm_pressure"  # the same, tied to them or to their answer
+    READS_AS_PRESSURE = "reads_as_pressure"  # the second reader's concern (second_reader.py)
 
 
 class Verdict(StrEnum):
@@ -246,6 +248,7 @@ class MessageRules:
     # ...unless it is told as something past and being looked after ("I'm getting help now").
     self_harm_recovery: re.Pattern[str]
     jab_emoji: frozenset[str]  # faces that turn a line into a jab (backhanded)
+    second_reader: SecondReader | None = None  # raises a concern the rules missed, never clears one
 
     def rule(self, code: IssueCode) -> IssueRule:
         return next(rule for rule in self.issue_rules if rule.code == code)
@@ -328,9 +331,30 @@ def check_message(text: str, rules: MessageRules) -> MessageCheck:
     for structural_check in STRUCTURAL_CHECKS:
         found.extend(structural_check(text, normalised, rules))
     issues = _merge_overlaps(_tie_self_harm(found, scanned, normalised, rules))
+    issues = _second_reading(issues, scanned, normalised, rules)
     verdict = _verdict(issues)
     support = rules.support if any(issue.code in SUPPORT_CODES for issue in issues) else None
     return MessageCheck(verdict, _score(issues, verdict, normalised, rules), issues, support)
+
+
+def _second_reading(
+    issues: tuple[MessageIssue, ...], text: str, normalised: NormalisedText, rules: MessageRules
+) -> tuple[MessageIssue, ...]:
+    """The second reader adds one concern where the rules found no pressure: it only ever adds."""
+    reader = rules.second_reader
+    if reader is None or any(issue.code in PRESSURING_CODES for issue in issues):
+        return issues
+    if not reader.raises(normalised.text):
+        return issues
+    start, end = reader.weightiest_sentence(normalised.text)
+    while end > start and normalised.text[end - 1] in " \n":
+        end -= 1
+    if end <= start:
+        return issues
+    concern = _make_issue(
+        rules.rule(IssueCode.READS_AS_PRESSURE), text, *normalised.original_span(start, end)
+    )
+    return tuple(sorted((*issues, concern), key=lambda i: (i.start, _CODE_ORDER[i.code])))
 
 
 def _tie_self_harm(

@@ -54,6 +54,8 @@ class PlanWords:
     message_empty: str
     message_stops_contact: str
     verdicts: Mapping[Verdict, str]
+    no_pressure_reread: str  # shown with a gentle verdict instead of a perfect score
+    support_title: str  # the support card a self-harm draft gets in place of the score
     plan_not_yet: str
     when_they_reach_out: str
     reminder_note: str

@@ -33,6 +33,7 @@ from .labels import Labels, labels_from_mapping
 from .message_checks import message_rules_from_mapping
 from .plan_words import plan_words_from_mapping
 from .questionnaire import questionnaire_from_mapping, templates_from_mapping
+from .second_reader import read_second_reader
 from .steps import steps_from_mapping
 
 __all__ = ["DATA_DIR", "Content", "Labels", "load_content", "read_toml"]
@@ -74,7 +75,10 @@ def load_content(data_dir: Path | None = None) -> Content:
     return Content(
         rules=rules_from_mapping(read_toml("guidance.toml", data_dir), source="guidance.toml"),
         message_rules=message_rules_from_mapping(
-            read_toml("message_checks.toml", data_dir), help_routes, source="message_checks.toml"
+            read_toml("message_checks.toml", data_dir),
+            help_routes,
+            source="message_checks.toml",
+            second_reader=read_second_reader(data_dir or DATA_DIR),
         ),
         questionnaire=questionnaire_from_mapping(
             read_toml("questions.toml", data_dir), source="questions.toml", required=steps.section_ids

@@ -20,6 +20,7 @@ from ..messages import (
     PatternGroup,
     Support,
 )
+from ..second_reader import SecondReader
 
 __all__ = ["message_rules_from_mapping"]
 
@@ -32,7 +33,10 @@ _WHOLE_WORDS = r"(?<!\w)(?=\w)(?:{})(?:(?<=\w)(?!\w)|(?<!\w))"
 
 
 def message_rules_from_mapping(
-    mapping: Mapping[str, Any], help_routes: tuple[HelpRoute, ...], source: str = "message_checks.toml"
+    mapping: Mapping[str, Any],
+    help_routes: tuple[HelpRoute, ...],
+    source: str = "message_checks.toml",
+    second_reader: SecondReader | None = None,
 ) -> MessageRules:
     """Build and check the checker's rules; any problem names the file and the item at fault.
 
@@ -176,6 +180,7 @@ def message_rules_from_mapping(
         self_harm_ties=patterns(ties.get("patterns"), "[self_harm_ties] patterns"),
         self_harm_recovery=patterns(ties.get("unless_looked_after"), "[self_harm_ties] unless_looked_after"),
         jab_emoji=frozenset(emoji),
+        second_reader=second_reader,
     )
 
 

@@ -70,6 +70,8 @@ def plan_words_from_mapping(mapping: Mapping[str, Any], source: str) -> PlanWord
         message_empty=text(message, "empty", where_message),
         message_stops_contact=text(message, "stops_contact", where_message),
         verdicts={verdict: text(message, verdict.value, where_message) for verdict in Verdict},
+        no_pressure_reread=text(message, "no_pressure_reread", where_message),
+        support_title=text(message, "support_title", where_message),
         plan_not_yet=text(plan, "not_yet", where_plan),
         when_they_reach_out=text(plan, "when_they_reach_out", where_plan),
         reminder_note=text(plan, "reminder_note", where_plan),

@@ -17,30 +17,53 @@ verdict, and the pause before sending.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from datetime import datetime
 
 import ipywidgets as w
 
 from ..answer_keys import DRAFT_ID, READY_AT_ID
 from ..errors import WorkbookError
-from ..messages import MessageCheck, Verdict, check_message
+from ..messages import MessageCheck, Support, check_message
 from ..model import Goal, WhatHappened, parse_datetime
-from ..plan import reread_opens_at
+from ..plan import PlanWords, reread_opens_at
 from ..questions import Template, templates_for
 from .plan import set_note
 from .session import Session
 from .theme import note
 
-__all__ = ["MessageStudio", "render_issue", "render_verdict"]
+__all__ = ["MessageStudio", "render_issue", "render_support", "render_verdict"]
 
 
-def render_verdict(check: MessageCheck, words: Mapping[Verdict, str]) -> str:
-    """The verdict line's HTML: fixed words and a number only."""
-    verdict = html.escape(words[check.verdict])
+def render_verdict(check: MessageCheck, words: PlanWords) -> str:
+    """The verdict line's HTML: fixed words and a number only, never the person's text.
+
+    A draft with no issue is not a perfect score: the checker found no pressure, and the person is
+    asked to read it once more as the other would. A draft that mentions self-harm gets the
+    support card (`render_support`) instead of any score."""
+    verdict = html.escape(words.verdicts[check.verdict])
+    if check.support is not None:
+        return f'<span class="wb-verdict-{check.verdict.value}"><b>{verdict}</b></span>'
+    if not check.issues:
+        return (
+            f'<span class="wb-verdict-{check.verdict.value}"><b>{verdict}</b></span>'
+            f'<div class="wb-help wb-reread-prompt">{html.escape(words.no_pressure_reread)}</div>'
+        )
     return (
         f'<span class="wb-verdict-{check.verdict.value}"><b>{verdict}</b></span> '
         f'<span class="wb-help">· score {check.score} / 100</span>'
+    )
+
+
+def render_support(support: Support, title: str) -> str:
+    """The support card: kind words and help now, each route with where it is listed."""
+    routes = "".join(
+        f"<li><b>{html.escape(r.name)}</b>: {html.escape(r.contact)} "
+        f'<span class="wb-help">({html.escape(r.where)})</span></li>'
+        for r in support.routes
+    )
+    return (
+        f'<div class="wb-support-card" role="note"><b>{html.escape(title)}</b>'
+        f"<p>{html.escape(support.message)}</p><ul>{routes}</ul></div>"
     )
 
 
@@ -120,6 +143,8 @@ class MessageStudio:
         self.verdict.add_class("wb-verdict")
         self.issues = w.VBox()
         self.issues.add_class("wb-issues")
+        self.support = w.HTML(layout=w.Layout(display="none"))
+        self.support.add_class("wb-support")
 
         # -- the pause before sending
         self.pause = w.Button(description="I think it's ready", icon="pause")
@@ -144,6 +169,7 @@ class MessageStudio:
                 self.draft,
                 self.draft_message,
                 self.verdict,
+                self.support,
                 self.issues,
                 self.pause_box,
             ]
@@ -286,12 +312,18 @@ class MessageStudio:
         except WorkbookError as error:
             self.verdict.value = html.escape(str(error))
             self.issues.children = []
+            self.support.layout.display = "none"
             return
         if result is None:
             self.verdict.value = f'<span class="wb-help">{html.escape(self.words.message_empty)}</span>'
             self.issues.children = []
+            self.support.layout.display = "none"
             return
-        self.verdict.value = render_verdict(result, self.words.verdicts)
+        self.verdict.value = render_verdict(result, self.words)
+        self.support.value = (
+            render_support(result.support, self.words.support_title) if result.support else ""
+        )
+        self.support.layout.display = None if result.support else "none"
         rows = []
         for issue in result.issues:
             row = w.HTML(render_issue(issue.excerpt, issue.explanation, issue.suggestion))
