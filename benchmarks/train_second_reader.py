@@ -71,7 +71,7 @@ def train() -> dict:
         )
         for i in held:
             scores[i] = _prob(w, b, rows[i])
-    gentle = sorted((s for s, d in zip(scores, drafts) if d.verdict == "gentle"), reverse=True)
+    gentle = sorted((s for s, d in zip(scores, drafts, strict=True) if d.verdict == "gentle"), reverse=True)
     allowed = int(len(gentle) * GENTLE_FALSE_ALARMS)
     raise_at = max(FLOOR, round(gentle[allowed] + 1e-3, 3) if gentle else FLOOR)
     weights, bias = _fit(rows, labels)
@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if same else 1
     MODEL_PATH.write_text(text, "utf-8")
     print(
-        f"wrote {MODEL_PATH} ({model['drafts']} drafts, {len(model['weights'])} weights, raise at {model['raise_at']})"
+        f"wrote {MODEL_PATH} ({model['drafts']} drafts, {len(model['weights'])} weights, "
+        f"raise at {model['raise_at']})"
     )
     return 0
 
