@@ -32,6 +32,7 @@ L2 = 1e-3
 KEEP = 6000  # features kept, by weight: a small file, and nothing the model barely uses
 GENTLE_FALSE_ALARMS = 0.01  # at most 1 in 100 gentle drafts raised, in cross-validation
 FLOOR = 0.6  # never raise below this, whatever the cross-validation says
+MIN_WORDS = 20  # drafts shorter than this are left to the phrase rules
 
 
 def _fit(rows: list[dict[str, float]], labels: list[int]) -> tuple[dict[str, float], float]:
@@ -71,7 +72,11 @@ def train() -> dict:
         )
         for i in held:
             scores[i] = _prob(w, b, rows[i])
-    gentle = sorted((s for s, d in zip(scores, drafts, strict=True) if d.verdict == "gentle"), reverse=True)
+    long_enough = [len(normalise(d.text).text.split()) >= MIN_WORDS for d in drafts]
+    gentle = sorted(
+        (s for s, d, ok in zip(scores, drafts, long_enough, strict=True) if ok and d.verdict == "gentle"),
+        reverse=True,
+    )
     allowed = int(len(gentle) * GENTLE_FALSE_ALARMS)
     raise_at = max(FLOOR, round(gentle[allowed] + 1e-3, 3) if gentle else FLOOR)
     weights, bias = _fit(rows, labels)
@@ -82,6 +87,7 @@ def train() -> dict:
         "python -m benchmarks.train_second_reader on the tuning part of tests/data only.",
         "drafts": len(drafts),
         "raise_at": raise_at,
+        "min_words": MIN_WORDS,
         "bias": round(bias, 6),
         "weights": {k: round(v, 6) for k, v in sorted(kept)},
     }

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
-import tomllib
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.draft_corpus import is_held_out, judge, load_drafts, tuning_drafts
 from workbook.content import load_content, read_toml
 from workbook.content.message_checks import message_rules_from_mapping
 from workbook.errors import ContentError, InvalidInput
@@ -25,6 +25,7 @@ from workbook.messages import (
 )
 
 RULES = load_content().message_rules
+HELP = load_content().help_routes
 
 
 def check_message(text: str) -> MessageCheck:
@@ -32,7 +33,11 @@ def check_message(text: str) -> MessageCheck:
     return check_with(text, RULES)
 
 
-DRAFTS = tomllib.loads((Path(__file__).parent / "data" / "drafts.toml").read_text("utf-8"))["draft"]
+# The labelled corpus (tests/data/drafts*.toml, LABELLING.md). Only the tuning part is asserted
+# draft by draft; the held-out fifth is judged as a whole by `make bench` (benchmarks/drafts.py).
+TUNING = tuning_drafts()
+# The drafts written with this checker (drafts.toml): each must raise exactly its labelled codes.
+CURATED = [d for d in TUNING if d.source == "drafts.toml"]
 
 
 def codes_in(text: str) -> set[str]:
@@ -54,12 +59,11 @@ PHRASINGS = {
         "I know you read this.",
         "I can see you've seen my messages.",
         "Text me back.",
-        "You owe me an explanation.",
         "Please respond.",
         "I need an answer.",
         "Don't ignore me.",
-        "The least you could do is reply.",
         "Let me know by tonight.",
+        "i can see youve read my last three messages",
     ],
     IssueCode.GUILT_TRIP: [
         "After everything I did for you, this is what I get.",
@@ -71,7 +75,9 @@ PHRASINGS = {
         "I guess I don't matter.",
         "You're breaking my heart.",
         "I thought you were better than that.",
-        "Hope you're happy now.",
+        "I guess I'll just be alone then.",
+        "mum cried all christmas because you didnt come",
+        "I hope you can live with that.",
     ],
     IssueCode.OVER_APOLOGY: [
         "I'm sorry. I'm so sorry. I'm sorry for everything.",
@@ -103,15 +109,74 @@ PHRASINGS = {
     IssueCode.PRESSURE_TO_MEET: [
         "We need to meet.",
         "Meet me at the station at six.",
+        "Let's meet tomorrow.",
+        "Let's meet tonight.",
+        "We have to talk in person.",
+        "Let me know which evening works this week.",
+        "Give me one date.",
+        "Coffee on Sunday?",
+    ],
+    IssueCode.TURNING_UP: [
         "I'll come over after work.",
         "I'll come to your place.",
         "I'm outside.",
         "I'm coming to your flat now.",
-        "Let's meet tomorrow.",
-        "Let's meet tonight.",
-        "We have to talk in person.",
         "I'll wait outside your house.",
         "I'll show up at your work.",
+        "just so you know i'm sat in the car park outside your flat",
+        "ive switched to your gym so well see each other anyway",
+        "heard you'll be at the party on saturday so i'll see you there",
+        "I'll drop it round yours on Saturday.",
+    ],
+    IssueCode.AROUND_A_NO: [
+        "You blocked my number so I'm emailing you here instead.",
+        "I asked Dan to pass this on since you won't pick up.",
+        "made a new insta since u blocked the old one",
+        "I know you said no, but I think we should try again.",
+        "Please unblock me.",
+        "its me on jess's phone",
+        "I got your new number from your sister.",
+    ],
+    IssueCode.ENTITLEMENT: [
+        "You owe me an explanation.",
+        "I think you at least owe me a proper goodbye.",
+        "The least you could do is reply.",
+        "I deserve closure.",
+        "After five years I deserve better than silence.",
+        "Have the decency to tell me why.",
+    ],
+    IssueCode.BACKHANDED: [
+        "no worries if youre too busy for me",
+        "not like you ever reply anyway",
+        "i know where i rank \U0001f643",
+        "Thanks for nothing.",
+        "Hope you're happy now.",
+        "must be nice",
+        "great, thanks \U0001f644",
+    ],
+    IssueCode.APOLOGY_EXCUSE: [
+        "Sorry, but I was going through a lot.",
+        "I apologise, but you have to understand I was stressed.",
+        "im sorry about the speech, but honestly id had too much to drink",
+        "I'm sorry. But I was under so much pressure at work.",
+    ],
+    IssueCode.LOVE_BOMBING: [
+        "You're my everything, I can't live without you.",
+        "No one will ever love you like I do.",
+        "we're meant to be",
+        "youre my soulmate",
+        "I'll love you forever, no matter what.",
+    ],
+    IssueCode.SELF_HARM: [
+        "Last year I thought about ending my life, and I'm getting help now.",
+        "i was hurting myself for a while but im in treatment now",
+    ],
+    IssueCode.SELF_HARM_PRESSURE: [
+        "if something happens to me just know its not your fault x",
+        "If you don't answer I don't know what I'll do to myself.",
+        "You'll be sorry when I'm gone.",
+        "i dont want to live without you",
+        "maybe youll finally get some peace when im gone",
     ],
     IssueCode.ULTIMATUM: [
         "This is your last chance.",
@@ -136,6 +201,7 @@ PHRASINGS = {
         "Why? Why? Why?",
     ],
     IssueCode.TOO_LONG: [" ".join(["word"] * 151)],
+    IssueCode.READS_AS_PRESSURE: [],  # the second reader's: tested below, never a phrase
 }
 
 
@@ -222,7 +288,7 @@ def test_a_match_across_a_line_break_keeps_the_original_whitespace() -> None:
 def test_texting_style_without_apostrophes_reads_the_same() -> None:
     assert IssueCode.DEMANDS_REPLY in check_message("dont ignore me").codes
     assert IssueCode.BLAME in check_message("ur too sensitive").codes
-    assert IssueCode.PRESSURE_TO_MEET in check_message("im outside").codes
+    assert IssueCode.TURNING_UP in check_message("im outside").codes
 
 
 def test_too_long_points_at_the_words_past_the_limit() -> None:
@@ -257,17 +323,24 @@ def test_verdict_follows_the_most_serious_issue() -> None:
     assert check_message("I'm sorry if I hurt you.").verdict == Verdict.NEEDS_WORK
     assert check_message("I'm sorry if I hurt you. Answer me.").verdict == Verdict.PRESSURING
     assert check_message("I hope you're well.").verdict == Verdict.GENTLE
+    # DESIGN.md's list: what takes the choice away or makes them responsible for your feelings.
     assert {
         IssueCode.DEMANDS_REPLY,
         IssueCode.GUILT_TRIP,
         IssueCode.PRESSURE_TO_MEET,
         IssueCode.ULTIMATUM,
         IssueCode.BLAME,
+        IssueCode.AROUND_A_NO,
+        IssueCode.TURNING_UP,
+        IssueCode.ENTITLEMENT,
+        IssueCode.BACKHANDED,
+        IssueCode.LOVE_BOMBING,
+        IssueCode.SELF_HARM_PRESSURE,
     } == PRESSURING_CODES
 
 
 def test_every_pressuring_draft_scores_below_every_gentle_and_needs_work_draft() -> None:
-    results = [check_message(draft["text"]) for draft in DRAFTS]
+    results = [check_message(draft.text) for draft in TUNING]
     by_verdict = {v: [r.score for r in results if r.verdict == v] for v in Verdict}
     assert max(by_verdict[Verdict.PRESSURING]) < min(by_verdict[Verdict.GENTLE])
     assert max(by_verdict[Verdict.PRESSURING]) < min(by_verdict[Verdict.NEEDS_WORK])
@@ -283,7 +356,7 @@ def test_a_repeat_costs_less_than_a_new_kind_of_issue() -> None:
 
 def test_to_dict_has_exactly_the_documented_shape() -> None:
     result = check_message("I'm sorry if I hurt you. Answer me. Answer me.").to_dict()
-    assert set(result) == {"verdict", "score", "issues", "suggestions"}
+    assert set(result) == {"verdict", "score", "issues", "suggestions"}  # no "support" without self-harm
     assert result["verdict"] == "pressuring"
     assert all(
         set(issue) == {"code", "start", "end", "excerpt", "explanation", "suggestion"}
@@ -300,22 +373,49 @@ def test_an_empty_draft_is_refused_with_a_sentence_to_act_on(text: str) -> None:
         check_message(text)
 
 
-# --- The labelled corpus, one case per draft -----------------------------------------------------
+# --- The labelled corpus -------------------------------------------------------------------------
 
 
-def test_the_corpus_is_broad_enough() -> None:
-    assert len(DRAFTS) >= 40
-    assert sum(draft["verdict"] == "gentle" for draft in DRAFTS) >= 15
-    assert {code for draft in DRAFTS for code in draft["codes"]} == {c.value for c in IssueCode}
-    assert len({draft["id"] for draft in DRAFTS}) == len(DRAFTS)
+def test_the_corpus_is_broad_enough_and_a_fifth_is_held_out() -> None:
+    everything = load_drafts()
+    held = [d for d in everything if is_held_out(d.id)]
+    assert len(everything) >= 400
+    assert 0.15 <= len(held) / len(everything) <= 0.25
+    assert sum(d.verdict == "gentle" for d in everything) >= 150
+    assert {code for d in everything for code in d.codes} == {c.value for c in IssueCode} - {
+        IssueCode.READS_AS_PRESSURE.value  # the second reader's own concern is never a label
+    }
+    assert {d.writer for d in everything} >= {"ex", "romantic_interest", "friend", "family", "colleague"}
 
 
-@pytest.mark.parametrize("draft", DRAFTS, ids=[draft["id"] for draft in DRAFTS])
-def test_labelled_draft(draft: dict) -> None:
-    result = check_message(draft["text"])
-    found = {str(issue.code) for issue in result.issues}
-    assert found == set(draft["codes"]), [(str(i.code), i.excerpt) for i in result.issues]
-    assert result.verdict == draft["verdict"]
+def test_every_label_follows_the_verdict_rule() -> None:
+    pressuring = {c.value for c in PRESSURING_CODES}
+    for d in load_drafts():
+        expected = "pressuring" if d.codes & pressuring else "needs_work" if d.codes else "gentle"
+        assert d.verdict == expected, d.id
+
+
+@pytest.mark.parametrize("draft", TUNING, ids=[d.id for d in TUNING])
+def test_tuning_draft_gets_its_verdict(draft) -> None:
+    result = check_message(draft.text)
+    assert result.verdict == draft.verdict, [(str(i.code), i.excerpt) for i in result.issues]
+
+
+@pytest.mark.parametrize("draft", CURATED, ids=[d.id for d in CURATED])
+def test_curated_draft_raises_exactly_its_codes(draft) -> None:
+    found = {str(issue.code) for issue in check_message(draft.text).issues}
+    assert found == set(draft.codes), [(str(i.code), i.excerpt) for i in check_message(draft.text).issues]
+
+
+def test_each_code_is_found_on_the_tuning_part_and_rarely_raised_wrongly() -> None:
+    """Verdicts can be right while a code is missed (another code carried it): hold each code too."""
+    judgement = judge(TUNING, lambda text: (check_message(text).verdict, check_message(text).codes))
+    for code in IssueCode:
+        if code is IssueCode.READS_AS_PRESSURE:
+            continue
+        precision, recall = judgement.precision_recall(code.value)
+        assert recall is not None and recall >= 0.5, (code, judgement.per_code.get(code.value))
+        assert precision is None or precision >= 0.75, (code, judgement.per_code.get(code.value))
 
 
 # --- Any text gives a well-formed answer ---------------------------------------------------------
@@ -375,14 +475,14 @@ def mapping() -> dict:
 
 
 def test_the_shipped_rules_load(mapping: dict) -> None:
-    rules = message_rules_from_mapping(mapping, source="message_checks.toml")
+    rules = message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
     assert {rule.code for rule in rules.issue_rules} == set(IssueCode)
 
 
 def test_an_unknown_issue_code_is_named(mapping: dict) -> None:
     mapping["issues"]["nagging"] = copy.deepcopy(mapping["issues"]["blame"])
     with pytest.raises(ContentError, match=r"message_checks\.toml.*issues\.nagging.*not an issue code"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_a_bad_regex_is_named_with_its_group_and_number(mapping: dict) -> None:
@@ -391,47 +491,151 @@ def test_a_bad_regex_is_named_with_its_group_and_number(mapping: dict) -> None:
     with pytest.raises(
         ContentError, match=rf"message_checks\.toml, \[issues\.blame\] group .* pattern {count}"
     ):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_a_missing_suggestion_is_named(mapping: dict) -> None:
     del mapping["issues"]["ultimatum"]["suggestion"]
     with pytest.raises(ContentError, match=r"\[issues\.ultimatum\].*suggestion"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_a_missing_issue_code_is_named(mapping: dict) -> None:
     del mapping["issues"]["shouting"]
     with pytest.raises(ContentError, match=r"\[issues\.shouting\]"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 @pytest.mark.parametrize("value", ["150", True, None, -5])
 def test_a_threshold_must_be_a_number_in_range(mapping: dict, value: object) -> None:
     mapping["limits"]["max_words"] = value
     with pytest.raises(ContentError, match=r"\[limits\] max_words"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_a_penalty_must_be_numeric(mapping: dict) -> None:
     mapping["issues"]["guilt_trip"]["penalty"] = "high"
     with pytest.raises(ContentError, match=r"\[issues\.guilt_trip\] penalty"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_an_undefined_shorthand_is_named(mapping: dict) -> None:
     mapping["issues"]["blame"]["groups"][0]["patterns"][0] = "{someone} always"
     with pytest.raises(ContentError, match=r"\{someone\} is not defined"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_a_pattern_that_matches_nothing_at_all_is_refused(mapping: dict) -> None:
     mapping["issues"]["blame"]["groups"][0]["patterns"][0] = "(?:you)?"
     with pytest.raises(ContentError, match="empty text"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
 def test_every_pattern_group_says_what_it_catches(mapping: dict) -> None:
     del mapping["issues"]["blame"]["groups"][1]["about"]
     with pytest.raises(ContentError, match=r"\[issues\.blame\] group 2.*about"):
-        message_rules_from_mapping(mapping, source="message_checks.toml")
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
+
+
+# --- Version 2: what the issue's drafts do, and the support card -----------------------------------
+
+# Drafts a careful counsellor calls pressuring, which version 1 passed as gentle (issue 12).
+ISSUE_DRAFTS = {
+    "just so you know i'm sat in the car park outside your flat. not leaving until we talk": {"turning_up"},
+    "You blocked my number and my insta so I'm emailing you here instead. I think you at least owe me "
+    "a proper goodbye": {"around_a_no", "entitlement"},
+    "I asked Dan to pass this on since you won't pick up": {"around_a_no"},
+    "no worries if you're too busy for me, i know where i rank \U0001f643": {"backhanded"},
+    "I guess I'll just be alone then. Thanks for nothing": {"backhanded"},
+    "if something happens to me just know its not your fault x": {"self_harm_pressure"},
+}
+
+
+@pytest.mark.parametrize("text", ISSUE_DRAFTS, ids=lambda text: text[:30])
+def test_the_drafts_version_1_called_gentle_are_pressuring(text: str) -> None:
+    result = check_message(text)
+    assert result.verdict == Verdict.PRESSURING
+    assert ISSUE_DRAFTS[text] <= {str(code) for code in result.codes}
+
+
+def test_a_warm_memory_with_you_were_is_not_blame() -> None:
+    assert check_message("you were the one who taught me to cook").issues == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if something happens to me just know its not your fault x",
+        "Some days last winter I didn't want to be here. I'm getting help now, and I'm doing better.",
+        "i dont want to live without you",
+    ],
+)
+def test_a_draft_that_mentions_self_harm_gets_the_support_card_and_is_never_gentle(text: str) -> None:
+    result = check_message(text)
+    assert result.verdict != Verdict.GENTLE
+    assert result.support is not None
+    shown = result.to_dict()["support"]
+    assert shown["message"]
+    # Every number offered comes with who runs it and where it is listed (data/help.toml).
+    assert shown["help"] and all(route["source"] and route["contact"] for route in shown["help"])
+    assert {"samaritans", "988", "findahelpline"} <= {route.id for route in result.support.routes}
+
+
+def test_self_harm_shared_as_something_looked_after_needs_work_but_is_not_pressure() -> None:
+    text = "I was in a dark place last year and thought about ending my life. I'm in treatment now."
+    result = check_message(text)
+    assert IssueCode.SELF_HARM in result.codes
+    assert result.verdict == Verdict.NEEDS_WORK
+
+
+def test_self_harm_tied_to_their_answer_is_pressure() -> None:
+    result = check_message("If you don't reply tonight I don't know what I'll do to myself.")
+    assert IssueCode.SELF_HARM_PRESSURE in result.codes
+    assert result.verdict == Verdict.PRESSURING
+
+
+def test_no_support_block_without_self_harm() -> None:
+    assert "support" not in check_message("Answer me.").to_dict()
+    assert check_message("I hope you're well.").support is None
+
+
+# --- The second reader can only raise a concern ----------------------------------------------------
+
+WITHOUT_READER = dataclasses.replace(RULES, second_reader=None)
+ORDER = {Verdict.GENTLE: 0, Verdict.NEEDS_WORK: 1, Verdict.PRESSURING: 2}
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([d.text for d in TUNING] + ["I hope you're well.", "you never call", "sorry"]),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_second_reader_only_ever_adds(texts: list[str]) -> None:
+    text = "\n".join(texts)
+    with_reader, rules_only = check_message(text), check_with(text, WITHOUT_READER)
+    assert {(i.code, i.start, i.end) for i in rules_only.issues} <= {
+        (i.code, i.start, i.end) for i in with_reader.issues
+    }
+    assert ORDER[with_reader.verdict] >= ORDER[rules_only.verdict]
+    added = with_reader.codes - rules_only.codes
+    assert added <= {IssueCode.READS_AS_PRESSURE}
+
+
+def test_the_second_reader_never_calls_a_draft_pressuring_on_its_own() -> None:
+    assert IssueCode.READS_AS_PRESSURE not in PRESSURING_CODES
+
+
+def test_the_second_reader_reads_only_drafts_long_enough_to_judge() -> None:
+    reader = RULES.second_reader
+    assert reader is not None
+    short = "you always made me laugh"
+    assert len(short.split()) < reader.min_words and not reader.raises(short)
+
+
+def test_the_shipped_second_reader_is_what_training_on_the_tuning_part_gives() -> None:
+    from benchmarks.train_second_reader import main as train
+
+    assert train(["--check"]) == 0

@@ -103,7 +103,9 @@ def test_the_verdict_turns_from_gentle_to_pressuring_as_they_type() -> None:
     studio, _clock = a_studio()
     words = load_content().plan_words.verdicts
     studio.draft.value = "Hi Sam, I hope you're well."
-    assert "Gentle" in studio.verdict.value and not studio.issues.children
+    # No issue is never shown as a perfect score: "no pressure found", and a prompt to re-read it.
+    assert "No pressure found" in studio.verdict.value and not studio.issues.children
+    assert "/ 100" not in studio.verdict.value and "read it once more" in studio.verdict.value
     studio.draft.value = f"Hi Sam, I hope you're well. {PRESSURING}"
     assert words[studio.check().verdict] == "Feels pressuring"
     assert "Feels pressuring" in studio.verdict.value and "/ 100" in studio.verdict.value
@@ -185,3 +187,14 @@ def test_no_ready_to_send_templates_when_the_answer_is_not_to_contact() -> None:
     assert studio.stop_note.layout.display is None
     studio.use_template()
     assert studio.draft.value == ""
+
+
+def test_a_self_harm_draft_shows_the_support_card_in_place_of_the_score() -> None:
+    studio, _clock = a_studio()
+    studio.draft.value = "if something happens to me just know its not your fault x"
+    assert studio.support.layout.display != "none"
+    assert "116 123" in studio.support.value and "988" in studio.support.value
+    assert "/ 100" not in studio.verdict.value
+    studio.draft.value = "Hi Sam, I hope you're well."
+    assert studio.support.layout.display == "none"
+

@@ -23,10 +23,13 @@ __all__ = ["SecondReader", "features", "sentences"]
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+# About the number of features of a three-sentence draft; shorter texts are scaled as if this long.
+TYPICAL_FEATURES = 400
 
 
 def features(normalised: str) -> dict[str, float]:
-    """Binary features, scaled to unit length so long drafts do not weigh more for their length."""
+    """Binary features, scaled so a long draft does not weigh more for its length, and a short one
+    is not blown up: a two-line text keeps the scale of a typical draft (`TYPICAL_FEATURES`)."""
     words = _TOKEN.findall(normalised)
     found: set[str] = set()
     for i, word in enumerate(words):
@@ -41,7 +44,7 @@ def features(normalised: str) -> dict[str, float]:
                 found.add("c:" + padded[j : j + n])
     if not found:
         return {}
-    value = 1 / math.sqrt(len(found))
+    value = 1 / math.sqrt(max(len(found), TYPICAL_FEATURES))
     return dict.fromkeys(found, value)
 
 
@@ -55,6 +58,7 @@ class SecondReader:
     weights: Mapping[str, float]
     bias: float
     raise_at: float  # the probability at or above which it raises a concern
+    min_words: int  # it reads only drafts this long: on a line or two it has too little to go on
 
     def probability(self, normalised: str) -> float:
         """How close this draft is to the labelled drafts that pressure, from 0 to 1."""
@@ -62,6 +66,8 @@ class SecondReader:
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def raises(self, normalised: str) -> bool:
+        if len(normalised.split()) < self.min_words:
+            return False
         return self.probability(normalised) >= self.raise_at
 
     def weightiest_sentence(self, normalised: str) -> tuple[int, int]:

@@ -20,6 +20,9 @@ def second_reader_from_text(text: str, source: str = "second_reader.json") -> Se
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ContentError(f"{source}: version must be 1.")
     weights, bias, raise_at = data.get("weights"), data.get("bias"), data.get("raise_at")
+    min_words = data.get("min_words")
+    if not isinstance(min_words, int) or isinstance(min_words, bool) or not 0 <= min_words <= 1000:
+        raise ContentError(f"{source}: min_words must be a whole number from 0 to 1000.")
     if not isinstance(weights, dict) or not all(
         isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
         for k, v in weights.items()
@@ -28,7 +31,10 @@ def second_reader_from_text(text: str, source: str = "second_reader.json") -> Se
     if not isinstance(bias, int | float) or not isinstance(raise_at, int | float) or not 0.5 <= raise_at < 1:
         raise ContentError(f"{source}: bias is a number and raise_at a probability from 0.5 to 1.")
     return SecondReader(
-        weights={k: float(v) for k, v in weights.items()}, bias=float(bias), raise_at=float(raise_at)
+        weights={k: float(v) for k, v in weights.items()},
+        bias=float(bias),
+        raise_at=float(raise_at),
+        min_words=min_words,
     )
 
 
