@@ -17,6 +17,7 @@ from .session import Session, get_session, set_session
 __all__ = [
     "Session",
     "dashboard",
+    "footer",
     "data_page",
     "get_session",
     "journal",
@@ -28,6 +29,7 @@ __all__ = [
     "step",
     "summary",
     "timeline",
+    "timing",
     "where_stored",
 ]
 
@@ -136,6 +138,32 @@ def dashboard() -> None:
             app.widget.children = trouble(error).children
             return
     app.ready()
+
+
+def timing() -> w.VBox:
+    """Step 4's timing paragraph, its numbers read from the rules (data/guidance.toml), never retyped."""
+    from .theme import note
+
+    rules = get_session().content.rules
+    return _page(
+        note(
+            f"After you turned someone down or ended a relationship, the workbook suggests about "
+            f"{rules.cooling_off_days} days without contact, so both of you can settle. If they asked "
+            f"for space, it suggests {rules.space_days} days from the day they asked, unless they write "
+            "to you first. These are rules of thumb from advice writing, not laws of nature: the "
+            "point is to give them real room. Never write late at night, after drinking, or in the "
+            "middle of a strong feeling.",
+            "help",
+        ),
+        name="timing",
+    )
+
+
+def footer() -> w.VBox:
+    """The end of every notebook: the not-therapy notice and where to find help now."""
+    from .help import help_footer
+
+    return _page(help_footer(get_session().content.help_routes), name="footer")
 
 
 def where_stored() -> w.VBox:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from .fields import AnswerForm
+from .help import help_footer
 from .person import PersonPanel
 from .readiness import ReadinessCard
 from .session import Session
@@ -89,12 +90,7 @@ class Dashboard:
                 self.stepper,
                 self.page,
                 self.next_button,
-                note(
-                    "This workbook is not therapy. If you are struggling, talk to someone you trust, "
-                    "your doctor, or a local helpline. If you might hurt yourself, call your local "
-                    "emergency number now.",
-                    "help",
-                ),
+                help_footer(session.content.help_routes),
             ]
         )
         self.widget.add_class("wb-app")
