@@ -10,7 +10,7 @@ checks that each still runs.
     drafts.py        the draft checker on the labelled corpus's held-out fifth (draft_corpus.py)
     report.py        the Figure type, results.json and the table in docs/performance.md
 
-The browser benchmarks reuse the e2e rig (tests/e2e/conftest.py): the same Voila command, the same
+The browser benchmarks reuse the e2e rig (tests/e2e/rig.py): the same Voila command, the same
 Chromium, the same readiness signal (`.wb-ready`), so the app is measured exactly as it is tested.
 """
 

@@ -17,7 +17,6 @@ kernel id in the page.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import math
 import os
@@ -38,14 +37,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.e2e import rig
+
 from . import Sizes
 from .report import REPO_ROOT, Figure, failed
-
-# The rig is importable as `e2e.conftest` (the name pytest gives it), so under pytest this is the
-# very module the e2e tests use and `shared_browser` hands out the one Playwright of the process.
-if str(REPO_ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT / "tests"))
-rig = importlib.import_module("e2e.conftest")
 
 FLOOR_NOTEBOOK = REPO_ROOT / "tests" / "e2e" / "fixtures" / "one_slider.ipynb"
 DASHBOARD = REPO_ROOT / rig.DASHBOARD_NOTEBOOK

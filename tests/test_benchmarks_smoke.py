@@ -12,10 +12,10 @@ import math
 from pathlib import Path
 
 import pytest
-from e2e.conftest import shared_browser
 
 from benchmarks import QUICK
 from benchmarks.report import Figure, render_table, results_document, update_doc, write_results
+from tests.e2e.rig import shared_browser
 
 
 def assert_measured(figures: list[Figure], keys: set[str]) -> None:

@@ -18,7 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e.conftest import (
+from packaging.requirements import Requirement
+from playwright.sync_api import Page, expect
+
+from tests.e2e.rig import (
     TRACEBACK_CANARY,
     assert_no_traceback,
     free_port,
@@ -28,8 +31,6 @@ from e2e.conftest import (
     wait_ready,
     write_failing_notebook,
 )
-from packaging.requirements import Requirement
-from playwright.sync_api import Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BINDER = REPO_ROOT / "binder"

@@ -197,4 +197,3 @@ def test_a_self_harm_draft_shows_the_support_card_in_place_of_the_score() -> Non
     assert "/ 100" not in studio.verdict.value
     studio.draft.value = "Hi Sam, I hope you're well."
     assert studio.support.layout.display == "none"
-

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import (
+from .rig import (
     DASHBOARD_NOTEBOOK,
     REPO_ROOT,
+    add_person,
     assert_no_traceback,
     free_port,
     start_server,
@@ -108,15 +109,8 @@ def test_a_new_person_can_do_everything_through_the_browser(
     wait_ready(page)
 
     # An empty workbook opens the form to add a person.
-    form = page.locator(".wb-situation-form")
-    expect(form).to_be_visible()
-    form.locator(".wb-name input").fill(NAME)
-    form.locator(".wb-relationship select").select_option(label="A friend")
-    form.locator(".wb-what-happened label", has_text="I pulled away or went quiet").click()
-    form.locator(".wb-ended-on input").fill("2026-01-01")
-    form.locator(".wb-goal label", has_text="To be friends again").click()
-    form.locator(".wb-save-person").click()
-    expect(form).to_be_hidden()
+    expect(page.locator(".wb-situation-form")).to_be_visible()
+    add_person(page, NAME)  # and the form closes
     expect(card(page)).to_contain_text("Not yet")
     expect(card(page)).to_contain_text(NAME)  # shown as text, not as an element
     page.screenshot(path=artifacts / "journey-1-added.png", full_page=True)

@@ -41,9 +41,10 @@ import psutil
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import (
+from .rig import (
     DESKTOP_VIEWPORT,
     REPO_ROOT,
+    add_person,
     free_port,
     log_tail,
     shared_browser,
@@ -359,19 +360,6 @@ def log_in(browser: Browser, hub: Hub, account: str) -> tuple[BrowserContext, Pa
     return context, page
 
 
-def add_person(page: Page, name: str) -> None:
-    form = page.locator(".wb-situation-form")
-    expect(form).to_be_visible()
-    form.locator(".wb-name input").fill(name)
-    form.locator(".wb-relationship select").select_option(label="A friend")
-    form.locator(".wb-what-happened label", has_text="I pulled away or went quiet").click()
-    form.locator(".wb-ended-on input").fill("2026-01-01")
-    form.locator(".wb-goal label", has_text="To be friends again").click()
-    form.locator(".wb-save-person").click()
-    expect(form).to_be_hidden()
-    expect(page.locator(".wb-app")).to_contain_text(name)
-
-
 def home_of(account: str) -> Path:
     return Path(pwd.getpwnam(account).pw_dir)
 
@@ -394,6 +382,7 @@ def saved(pytestconfig: pytest.Config, hub: Hub) -> Hub:
         context, page = log_in(browser, hub, account)
         try:
             add_person(page, hub.person_of(account))
+            expect(page.locator(".wb-app")).to_contain_text(hub.person_of(account))
         finally:
             context.close()
         assert workbook_db(account).is_file(), f"nothing was saved in {account}'s home"

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, expect
 from workbook.model import Goal, Relationship, Situation, WhatHappened
 from workbook.store import Store
 
-from .conftest import (
+from .rig import (
     DASHBOARD_NOTEBOOK,
     DESKTOP_VIEWPORT,
     REPO_ROOT,

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from workbook.cli import main as cli
 
-from .conftest import REPO_ROOT, assert_no_traceback, free_port, start_server, stop_server
+from .rig import REPO_ROOT, assert_no_traceback, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 

@@ -35,10 +35,11 @@ from workbook.content import DATA_DIR
 from workbook.model import Goal, JournalEntry, JournalKind, Person, Relationship, Situation, WhatHappened
 from workbook.store import BACKUP_DIR_NAME, DB_NAME, HOME_ENV, Store
 
-from .conftest import (
+from .rig import (
     DASHBOARD_NOTEBOOK,
     REPO_ROOT,
     TRACEBACK_CANARY,
+    add_person,
     assert_no_traceback,
     free_port,
     start_server,
@@ -326,14 +327,7 @@ def test_a_whole_journey_shows_hostile_text_as_text_and_makes_no_outbound_connec
         page.goto(base)
         wait_ready(page)
         page.locator(".wb-person-panel button", has_text="Add a person").click()
-        form = page.locator(".wb-situation-form")
-        form.locator(".wb-name input").fill(HOSTILE)
-        form.locator(".wb-relationship select").select_option(label="A friend")
-        form.locator(".wb-what-happened label", has_text="I pulled away or went quiet").click()
-        form.locator(".wb-ended-on input").fill("2026-01-01")
-        form.locator(".wb-goal label", has_text="To be friends again").click()
-        form.locator(".wb-save-person").click()
-        expect(form).to_be_hidden()
+        add_person(page, HOSTILE)  # and the form closes
         expect(page.locator(".wb-app > .wb-readiness")).to_contain_text(HOSTILE)
 
         answer = page.locator(".wb-q-decision_reason textarea, .wb-q-decision_reason input").first

@@ -9,8 +9,8 @@ import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from . import conftest as rig
-from .conftest import (
+from . import rig
+from .rig import (
     REPO_ROOT,
     TRACEBACK_CANARY,
     StartVoila,

@@ -45,6 +45,16 @@ STYLE = """
 .wb-app .widget-button, .wb-section .widget-button { min-height: 40px; }
 .wb-app .widget-radio-box label, .wb-section .widget-radio-box label { min-height: 28px; }
 .wb-table { border-collapse: collapse; width: 100%; font-size: 14px; }
+.wb-footer { border-top: 1px solid #d0d7de; margin-top: 16px; padding-top: 8px; font-size: 14px;
+    color: #374151; }
+.wb-routes { margin: 4px 0; padding-left: 20px; }
+.wb-routes li { margin: 2px 0; }
+.wb-source summary { cursor: pointer; color: #4b5563; font-size: 13px; }
+.wb-support-card { border: 2px solid #5b4a8a; border-radius: 10px; padding: 10px 14px; margin: 8px 0;
+    background: #f6f3ff; color: #1f2328; }
+.wb-instead { border: 2px solid #5b4a8a; border-radius: 10px; padding: 10px 14px; margin: 8px 0;
+    background: #f6f3ff; color: #1f2328; }
+.wb-score-secondary { color: #4b5563; font-size: 14px; }
 .wb-table td, .wb-table th { border-bottom: 1px solid #e5e7eb; padding: 4px 6px; text-align: left;
     vertical-align: top; }
 @media (max-width: 600px) {
