@@ -58,7 +58,7 @@ def random_log(count: int, seed: int = 7) -> tuple[Event, ...]:
 
 THREE = (
     Event(EventKind.SENT, datetime(2026, 5, 12, 1, 0), Channel.TEXT, note=SECRET),  # late night
-    Event(EventKind.RECEIVED, datetime(2026, 5, 14, 9, 0), Channel.TEXT, Tone.NEGATIVE, SECRET),
+    Event(EventKind.RECEIVED, datetime(2026, 5, 14, 9, 0), Channel.TEXT, Tone.NEUTRAL, SECRET),
     Event(EventKind.SENT, datetime(2026, 5, 20, 9, 0), Channel.TEXT),
 )
 
@@ -90,13 +90,13 @@ def test_three_events_each_in_their_lane_with_the_earliest_date_and_the_flag():
     figure, assessment = draw(person(THREE))
     assert assessment.earliest_contact == date(2026, 6, 19)  # the message of 20 May, given 30 days
     found = gids(figure)
-    assert {"events:You sent", "events:They replied: upset or cold", "flags", "earliest", "today"} <= found
+    assert {"events:You sent", "events:They replied: neutral", "flags", "earliest", "today"} <= found
     lanes = {
         artist.get_gid(): {y for _x, y in artist.get_offsets()}
         for artist in figure.axes[0].collections
         if (artist.get_gid() or "").startswith("events:")
     }
-    assert lanes == {"events:You sent": {1.0}, "events:They replied: upset or cold": {0.0}}
+    assert lanes == {"events:You sent": {1.0}, "events:They replied: neutral": {0.0}}
     legend = [text.get_text() for text in figure.legends[0].get_texts()]
     assert any("late night" in entry for entry in legend)
     assert "Earliest next message" in legend
@@ -108,6 +108,14 @@ def test_no_earliest_line_when_there_is_no_date():
     assert assessment.earliest_contact is None
     assert "earliest" not in gids(figure)
     assert "asked to stop" in texts(figure)  # a boundary is named in words, not only a shape
+
+
+def test_a_request_for_space_is_drawn_and_named_in_words():
+    space = (*THREE, Event(EventKind.ASKED_FOR_SPACE, datetime(2026, 5, 25, 10, 0)))
+    figure, assessment = draw(person(space))
+    assert assessment.earliest_contact == date(2026, 7, 24)  # 60 days from the request
+    assert "events:They asked for space" in gids(figure)
+    assert "asked for space" in texts(figure)
 
 
 def test_notes_are_never_drawn():
@@ -132,7 +140,7 @@ def test_dollars_in_the_name_are_shown_as_typed_not_as_maths():
 def test_three_hundred_events_draw_one_collection_per_category():
     figure, _ = draw(person(random_log(300)))
     categories = [c for c in figure.axes[0].collections if (c.get_gid() or "").startswith("events:")]
-    assert 3 <= len(categories) <= 8
+    assert 3 <= len(categories) <= 9  # sent, met, three tones, four boundaries
     assert sum(len(c.get_offsets()) for c in categories) == 300
     assert timeline_png(person(random_log(300)), assess(person(), TODAY, RULES), TODAY, RULES).startswith(
         b"\x89PNG"

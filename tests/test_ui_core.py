@@ -356,6 +356,26 @@ def test_a_stop_signal_ticked_later_is_not_lifted_by_an_older_reply(session):
     assert len(session.store.events("Robin")) == 2
 
 
+def test_a_request_for_space_ticked_later_counts_from_that_day(session):
+    from workbook import guidance
+    from workbook.model import Band, EventKind
+    from workbook.ui import person
+
+    assert person.STOP_SIGNAL_EVENTS is guidance.STOP_SIGNAL_EVENTS  # one table, in the engine
+    add(session, ended=date(2025, 1, 1))
+    panel = PersonPanel(session)
+    panel.form.open("Robin")
+    panel.form.signals[Signal.ASKED_FOR_SPACE].value = True
+    panel.form.signals[Signal.BLOCKED_SOME_CHANNELS].value = True
+    assert panel.form.submit()
+    stored = [e for _, e in session.store.events("Robin")]
+    assert [(e.kind, e.at) for e in stored] == [
+        (EventKind.ASKED_FOR_SPACE, NOW),
+        (EventKind.BLOCKED, NOW),
+    ]
+    assert session.assessment().band is Band.RESPECT_THEIR_WISHES
+
+
 def test_replacing_the_chosen_person_by_import_reloads_every_form(session, tmp_path):
     session = Session(Store(tmp_path / "workbook.db"), clock=lambda: NOW)
     add(session)

@@ -8,10 +8,10 @@ test. matplotlib is imported inside the functions: the command line imports this
 paying for it.
 
 Two lanes: "You" (what you sent, and meetings you both agreed to) and "Them" (their direct replies,
-coloured and shaped by tone, and their boundaries: asked to stop, said no, blocked). Each category is
-one `scatter` call however many events it holds, so 10,000 events draw about as fast as 10. The
-palette is Okabe-Ito (safe for the common kinds of colour blindness) and every category also has its
-own marker shape, so nothing depends on colour alone.
+coloured and shaped by tone, and their boundaries: asked to stop, asked for space, said no,
+blocked). Each category is one `scatter` call however many events it holds, so 10,000 events draw
+about as fast as 10. The palette is Okabe-Ito (safe for the common kinds of colour blindness) and
+every category also has its own marker shape, so nothing depends on colour alone.
 
 There are two shapes: `WIDE` (9 x 3.2 inches, for a laptop) and `COMPACT` (for a phone, where a wide
 picture scaled down to 360 px would have unreadable text). The page offers both and lets the browser
@@ -83,7 +83,7 @@ class _Style:
 
 
 # Okabe-Ito colours. Shapes: circle, diamond, up/square/down triangles for tone, and distinct
-# symbols for the three boundaries they can set.
+# symbols for the four boundaries they can set.
 _SENT = _Style("You sent", YOU, "o", "#0072B2")
 _MET = _Style("You met, both agreeing", YOU, "D", "#009E73")
 _RECEIVED = {
@@ -93,11 +93,14 @@ _RECEIVED = {
 }
 _BOUNDARY = {
     EventKind.ASKED_TO_STOP: _Style("They asked you to stop", THEM, "H", "#D55E00"),
+    # Sky blue, as the cooling-off shading: both are time you give them.
+    EventKind.ASKED_FOR_SPACE: _Style("They asked for space", THEM, "p", "#56B4E9"),
     EventKind.SAID_NO: _Style("They said no", THEM, "X", "#000000"),
     EventKind.BLOCKED: _Style("They blocked you", THEM, r"$\oslash$", "#CC79A7"),
 }
 _BOUNDARY_WORDS = {
     EventKind.ASKED_TO_STOP: "asked to stop",
+    EventKind.ASKED_FOR_SPACE: "asked for space",
     EventKind.SAID_NO: "said no",
     EventKind.BLOCKED: "blocked",
 }

@@ -96,12 +96,17 @@ class Signal(StrEnum):
     NEW_RELATIONSHIP = "new_relationship"
     FRIENDLY_WHEN_WE_MEET = "friendly_when_we_meet"
     REACHED_OUT_TO_ME = "reached_out_to_me"
+    # New in version 2: the safety of both people.
+    THEY_ARE_AFRAID = "they_are_afraid"  # they said they feel unsafe with me or are afraid of me
+    STAY_AWAY_ORDER = "stay_away_order"  # police, a court, a school or an employer told me to stay away
+    I_FEEL_UNSAFE = "i_feel_unsafe"  # I do not feel safe with them
 
 
 class EventKind(StrEnum):
     SENT = "sent"  # me to them
     RECEIVED = "received"  # them to me, directly
     ASKED_TO_STOP = "asked_to_stop"
+    ASKED_FOR_SPACE = "asked_for_space"  # new in version 2: a request for space counts from its own day
     BLOCKED = "blocked"
     SAID_NO = "said_no"
     MET = "met"  # in person, by agreement
@@ -129,6 +134,7 @@ class Tone(StrEnum):
 class Band(StrEnum):
     """The answer to "what should I do now?", highest precedence first."""
 
+    SAFETY_FIRST = "safety_first"  # new in version 2
     RESPECT_THEIR_WISHES = "respect_their_wishes"
     BALL_IN_THEIR_COURT = "ball_in_their_court"
     NOT_YET = "not_yet"
@@ -138,8 +144,16 @@ class Band(StrEnum):
 
     @property
     def stops_contact(self) -> bool:
-        """Bands whose advice is: send nothing now, with no date to count down to."""
-        return self in (Band.RESPECT_THEIR_WISHES, Band.BALL_IN_THEIR_COURT, Band.NOT_YET)
+        """Bands whose advice is: send nothing now, with no date to count down to.
+
+        Under these the app offers no ready-made messages and makes no reminders to get in touch.
+        """
+        return self in (
+            Band.SAFETY_FIRST,
+            Band.RESPECT_THEIR_WISHES,
+            Band.BALL_IN_THEIR_COURT,
+            Band.NOT_YET,
+        )
 
 
 class FlagCode(StrEnum):
@@ -148,6 +162,7 @@ class FlagCode(StrEnum):
     UNANSWERED_STREAK = "unanswered_streak"
     CONTACT_AFTER_STOP = "contact_after_stop"
     CHANNEL_SWITCH = "channel_switch"
+    AFTER_COLD_REPLY = "after_cold_reply"  # new in version 2
     LATE_NIGHT = "late_night"
     UNASKED_CALL = "unasked_call"
 

@@ -12,33 +12,66 @@ from typing import Any
 
 from ..errors import ContentError
 from ..guidance import SELF_SERVING, BandText, GuidanceRules
-from ..model import CORE_IDS, Band, FlagCode, Signal, WhatHappened
+from ..model import CORE_IDS, Band, Channel, FlagCode, Signal, WhatHappened
 
 __all__ = ["rules_from_mapping"]
 
 
 _REASON_CODES = {
+    # safety_first
+    "i_feel_unsafe",
+    # respect_their_wishes
+    "they_are_afraid",
+    "stay_away_order",
+    "keep_away_despite_reply",
     "signal_asked_no_contact",
     "signal_said_no",
     "signal_blocked_all",
+    "signal_blocked_some",
     "event_asked_to_stop",
     "event_said_no",
     "event_blocked_all",
+    "event_blocked",
     "new_partner",
+    "reply_did_not_lift",
+    # ball_in_their_court
     "unanswered_sends",
+    "cold_reply",
+    # not_yet
     "reflection_incomplete",
     "self_serving_motive",
     "accept_no_low",
     "calm_low",
+    # keep_going
     "they_replied",
-    "they_replied_negative",
+    "they_met",
     "they_reached_out",
+    # wait
     "cooling_off",
+    "cooling_off_deleted",
+    "space_event",
+    "space_signal",
     "last_sent_unanswered",
-    "one_last_message",
+    # reach_out
+    "second_message_limit",
     "ready",
+    "considered",
+    # what was noted or logged and no longer holds, in the bands that allow a message
+    "stop_lifted",
+    "new_partner_lifted",
+    "new_partner_not_romance",
+    "space_over",
+    "space_over_signal",
+    "space_lifted",
+    "space_lifted_signal",
+    "deleted_number_over",
+    "friendly_when_we_meet",
+    "reached_out_answered",
     "partial_block",
+    "partial_block_signal",
 }
+# Channels a sentence can name: every channel but `all` ("everywhere" has its own sentences).
+_NAMED_CHANNELS = tuple(c for c in Channel if c is not Channel.ALL)
 
 
 def rules_from_mapping(data: Mapping[str, Any], source: str = "guidance.toml") -> GuidanceRules:
@@ -62,8 +95,8 @@ def rules_from_mapping(data: Mapping[str, Any], source: str = "guidance.toml") -
             raise ContentError(f"{source}, [{table}] {key}: values must be among {sorted(allowed)}.")
         return frozenset(kind(v) for v in values)
 
-    if data.get("version") != 1:
-        raise ContentError(f"{source}: version must be 1.")
+    if data.get("version") != 2:
+        raise ContentError(f"{source}: version must be 2 (guidance rules version 2, DESIGN.md).")
     readiness = section("readiness")
     weights = readiness.get("weights")
     if not isinstance(weights, Mapping) or set(weights) != set(CORE_IDS):
@@ -79,7 +112,19 @@ def rules_from_mapping(data: Mapping[str, Any], source: str = "guidance.toml") -
         ):
             raise ContentError(f"{source}, [bands.{band.value}]: needs a title, a colour and a next_step.")
         _check_placeholders(source, f"bands.{band.value}", entry["next_step"], {"name", "earliest"})
-        bands[band] = BandText(entry["title"], entry["colour"], entry["next_step"])
+        keep_away = entry.get("next_step_keep_away")
+        if band is Band.RESPECT_THEIR_WISHES:
+            if not isinstance(keep_away, str) or not keep_away.strip():
+                raise ContentError(
+                    f"{source}, [bands.{band.value}] next_step_keep_away: a sentence is needed "
+                    "(the next step when they are afraid or there is an order)."
+                )
+            _check_placeholders(source, f"bands.{band.value} next_step_keep_away", keep_away, {"name"})
+        elif keep_away is not None:
+            raise ContentError(
+                f"{source}, [bands.{band.value}] next_step_keep_away: only respect_their_wishes has one."
+            )
+        bands[band] = BandText(entry["title"], entry["colour"], entry["next_step"], keep_away)
     reasons = section("reasons")
     missing = _REASON_CODES - set(reasons)
     if missing:
@@ -91,12 +136,17 @@ def rules_from_mapping(data: Mapping[str, Any], source: str = "guidance.toml") -
     for code in FlagCode:
         if not isinstance(flag_texts.get(code.value), str) or not flag_texts[code.value].strip():
             raise ContentError(f"{source}, [flags] {code.value}: a sentence is needed.")
+    channel_names = section("channel_names")
+    for channel in _NAMED_CHANNELS:
+        if not isinstance(channel_names.get(channel.value), str) or not channel_names[channel.value].strip():
+            raise ContentError(f"{source}, [channel_names] {channel.value}: a name is needed.")
     rules = GuidanceRules(
         cooling_off_days=whole("cooling_off", "days", 0, 365),
         cooling_off_applies_to=members(
             "cooling_off", "applies_to", WhatHappened, [w.value for w in WhatHappened]
         ),
         cooling_off_signals=members("cooling_off", "applies_with_signals", Signal, [s.value for s in Signal]),
+        space_days=whole("space", "days", 1, 730),
         unanswered_wait_days=whole("pacing", "unanswered_wait_days", 1, 365),
         double_text_hours=whole("pacing", "double_text_hours", 1, 24 * 14),
         unanswered_streak=whole("pacing", "unanswered_streak", 2, 10),
@@ -111,6 +161,7 @@ def rules_from_mapping(data: Mapping[str, Any], source: str = "guidance.toml") -
         reasons=dict(reasons),
         motive_names=dict(motive_names),
         flag_texts={code: flag_texts[code.value] for code in FlagCode},
+        channel_names={channel: channel_names[channel.value] for channel in _NAMED_CHANNELS},
     )
     _check_reason_templates(source, rules)
     return rules

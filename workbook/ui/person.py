@@ -10,8 +10,8 @@ from datetime import date
 import ipywidgets as w
 
 from ..errors import WorkbookError
+from ..guidance import STOP_SIGNAL_EVENTS
 from ..model import (
-    Channel,
     Event,
     EventKind,
     Goal,
@@ -169,9 +169,10 @@ class SituationForm:
         return True
 
     def _log_new_stop_signals(self, situation: Situation, before: frozenset[Signal]) -> None:
-        """A stop signal ticked now is dated now, so a reply logged before it cannot lift it.
+        """A stop or space signal ticked now is dated now, so a reply logged before it cannot lift it.
 
-        (Signals ticked when a person is added count from the day it ended; see docs/guidance.md.)
+        (Signals ticked when a person is added count from the day it ended; which signals become
+        which events is `guidance.STOP_SIGNAL_EVENTS`; see docs/guidance.md.)
         """
         for signal in sorted(situation.signals - before):
             event = STOP_SIGNAL_EVENTS.get(signal)
@@ -180,14 +181,6 @@ class SituationForm:
                 self.session.store.add_event(
                     situation.name, Event(kind, self.session.now(), channel, note="Noted in the person form")
                 )
-
-
-# What a stop signal means as a logged event, dated when it is ticked on an existing person.
-STOP_SIGNAL_EVENTS: dict[Signal, tuple[EventKind, Channel | None]] = {
-    Signal.ASKED_NO_CONTACT: (EventKind.ASKED_TO_STOP, None),
-    Signal.SAID_NO: (EventKind.SAID_NO, None),
-    Signal.BLOCKED_ALL_CHANNELS: (EventKind.BLOCKED, Channel.ALL),
-}
 
 
 def _friendly(text: str) -> str:

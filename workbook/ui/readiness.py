@@ -48,9 +48,10 @@ def render_card(
         if assessment.score is not None:
             score = f'<p>Your readiness: <b class="wb-score">{assessment.score}</b> / 100</p>'
     elif assessment.flags:
+        # In plain words, never as codes: the sentence from data/guidance.toml and how many.
         items = "".join(
-            f"<li><b>{html.escape(f.code.value.replace('_', ' '))}</b> "
-            f"({len(f.events)}): {html.escape(rules.flag_texts[f.code])}</li>"
+            f"<li>{html.escape(rules.flag_texts[f.code])} "
+            f"({len(f.events)} message{'s' if len(f.events) != 1 else ''})</li>"
             for f in assessment.flags
         )
         flags = f"<p><b>Looking back at your messages:</b></p><ul>{items}</ul>"

@@ -48,14 +48,18 @@ HELP_LINE = (
     "Leave out what they post or share elsewhere; keeping an eye on that tends to make the hurt last."
 )
 NO_DATE = {
+    Band.SAFETY_FIRST: "No date: your safety comes first, and you owe them no message.",
     Band.RESPECT_THEIR_WISHES: (
-        "No date: they asked for no contact, said no or blocked you, so there is no next message to plan."
+        "No date: what they have said or done asks you to leave them be, so there is no next message "
+        "to plan."
     ),
-    Band.BALL_IN_THEIR_COURT: "No date: your messages have had no answer, so the next word is theirs.",
+    Band.BALL_IN_THEIR_COURT: (
+        "No date: your messages have had no answer, or their last reply was cold, so the next word is theirs."
+    ),
     Band.NOT_YET: "No date yet: the readiness card says what to look at first.",
 }
 # Kinds whose channel is worth noting but not required (model.Event requires it for the others).
-OPTIONAL_CHANNEL = (EventKind.ASKED_TO_STOP, EventKind.SAID_NO, EventKind.MET)
+OPTIONAL_CHANNEL = (EventKind.ASKED_TO_STOP, EventKind.ASKED_FOR_SPACE, EventKind.SAID_NO, EventKind.MET)
 NOT_NOTED = ("Not noted", "")
 
 
