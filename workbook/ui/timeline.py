@@ -50,8 +50,7 @@ HELP_LINE = (
 NO_DATE = {
     Band.SAFETY_FIRST: "No date: your safety comes first, and you owe them no message.",
     Band.RESPECT_THEIR_WISHES: (
-        "No date: what they have said or done asks you to leave them be, so there is no next message "
-        "to plan."
+        "No date: what they have said or done asks you to leave them be, so there is no next message to plan."
     ),
     Band.BALL_IN_THEIR_COURT: (
         "No date: your messages have had no answer, or their last reply was cold, so the next word is theirs."
