@@ -393,3 +393,58 @@ def test_replacing_the_chosen_person_by_import_reloads_every_form(session, tmp_p
     assert field.control.value == "imported words"
     field.control.value = "imported words, and more"
     assert session.store.answers("Robin")[qid] == "imported words, and more"
+
+
+# ----------------------------------------------------------------------------- safety
+
+
+def _with_signals(session: Session, *signals) -> None:
+    session.store.add_person(
+        Situation(
+            "Robin",
+            Relationship.EX_PARTNER,
+            WhatHappened.I_BROKE_UP,
+            date(2025, 1, 1),
+            Goal.FRIENDSHIP,
+            frozenset(signals),
+        )
+    )
+    session.choose("Robin")
+
+
+def test_feeling_unsafe_shows_what_to_do_instead_with_sourced_help(session):
+    _with_signals(session, Signal.I_FEEL_UNSAFE)
+    card = ReadinessCard(session).html.value
+    assert "Your safety comes first" in card and "0808 2000 247" in card
+    assert "Who runs it" in card  # every number one tap from its source
+    assert "When they are afraid" not in card
+
+
+def test_fear_or_an_order_shows_its_page_and_both_pages_go_together(session):
+    _with_signals(session, Signal.THEY_ARE_AFRAID, Signal.I_FEEL_UNSAFE)
+    card = ReadinessCard(session).html.value
+    assert "Your safety comes first" in card and "When they are afraid" in card
+
+
+def test_under_a_band_that_stops_contact_the_score_is_secondary(session):
+    _with_signals(session, Signal.BLOCKED_SOME_CHANNELS)
+    for qid in CORE_IDS:
+        session.store.set_answer("Robin", qid, 5)
+    session.changed()
+    card = ReadinessCard(session).html.value
+    assert "wb-score-secondary" in card and "never outweighs" in card
+    assert card.index("wb-next-step") < card.index("wb-score-secondary")
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_the_person_form_asks_about_safety_apart_saying_why(session):
+    panel = PersonPanel(session)
+    panel.form.open()
+    texts = [getattr(c, "value", "") for c in walk(panel.form.widget)]
+    assert any("About safety" in str(t) for t in texts)
+    assert any("some situations need a different kind of help" in str(t) for t in texts)

@@ -363,3 +363,41 @@ def test_the_view_carries_the_classes_the_browser_tests_look_for(view):
     classes = {name for wd in walk(view.widget) for name in getattr(wd, "_dom_classes", ())}
     assert {"wb-timeline", "wb-event-form", "wb-save-event", "wb-events-table"} <= classes
     assert "wb-chart" in view.chart._dom_classes
+
+
+# --- A cold reply may carry a request -------------------------------------------------------------
+
+
+def test_a_cold_reply_asks_whether_they_asked_for_anything(view: TimelineView):
+    fill(view, "received", tone="neutral")
+    assert view.form.request_box.layout.display == "none"
+    view.form.tone.value = "negative"
+    assert view.form.request_box.layout.display != "none"
+    assert view.form.save.disabled and "asked you for anything" in view.form.message.value
+
+
+def test_they_asked_for_space_is_logged_with_the_reply_and_changes_the_card(session, view):
+    before = session.assessment()
+    fill(view, "received", tone="negative")
+    view.form.request.value = "asked_for_space"
+    assert view.form.submit()
+    reply, space = stored(session)
+    assert (reply.kind, space.kind) == (EventKind.RECEIVED, EventKind.ASKED_FOR_SPACE)
+    assert reply.at == space.at
+    after = session.assessment()
+    assert after.band != before.band and after.earliest_contact is None
+
+
+def test_they_asked_to_be_left_alone_is_logged_as_asked_to_stop(session, view):
+    fill(view, "received", tone="negative")
+    view.form.request.value = "asked_to_stop"
+    assert view.form.submit()
+    assert [e.kind for e in stored(session)] == [EventKind.RECEIVED, EventKind.ASKED_TO_STOP]
+    assert session.assessment().band.value == "respect_their_wishes"
+
+
+def test_neither_logs_only_the_reply(session, view):
+    fill(view, "received", tone="negative")
+    view.form.request.value = ""
+    assert view.form.submit()
+    assert [e.kind for e in stored(session)] == [EventKind.RECEIVED]

@@ -67,6 +67,8 @@ __all__ = [
     "FLAG_RULES",
     "GuidanceRules",
     "KEEP_AWAY_SIGNALS",
+    "SAFETY_SIGNALS",
+    "help_pages_for",
     "STOP_SIGNAL_EVENTS",
     "assess",
     "cooling_off_until",
@@ -81,6 +83,8 @@ KEEP_AWAY_SIGNALS = {
     Signal.THEY_ARE_AFRAID: "they_are_afraid",
     Signal.STAY_AWAY_ORDER: "stay_away_order",
 }
+# The signals about safety, theirs and yours: the person form asks them apart, saying why.
+SAFETY_SIGNALS = frozenset({*KEEP_AWAY_SIGNALS, Signal.I_FEEL_UNSAFE})
 # Respect (b), as signals: a no, a request for no contact, a block anywhere. Each counts from the end.
 STOP_SIGNALS = {
     Signal.ASKED_NO_CONTACT: "signal_asked_no_contact",
@@ -694,3 +698,15 @@ def assess(person: Person, today: date, rules: GuidanceRules) -> Assessment:
         reasons=tuple(dict.fromkeys(reasons)),
         cooling_off_until=cooling_off_until(person, rules),
     )
+
+
+def help_pages_for(band: Band, signals: frozenset[Signal]) -> tuple[str, ...]:
+    """The "what to do instead" pages (data/help.toml) this answer comes with (DESIGN.md, Safety):
+    your own safety under safety_first; their fear or an order whenever one is noted and the band
+    is safety_first or respect_their_wishes; both when both apply."""
+    pages: list[str] = []
+    if band is Band.SAFETY_FIRST:
+        pages.append("own_safety")
+    if band in (Band.SAFETY_FIRST, Band.RESPECT_THEIR_WISHES) and signals & KEEP_AWAY_SIGNALS.keys():
+        pages.append("their_fear")
+    return tuple(pages)

@@ -40,6 +40,7 @@ from .second_reader import SecondReader
 __all__ = [
     "PRESSURING_CODES",
     "SUPPORT_CODES",
+    "HelpPage",
     "HelpRoute",
     "Support",
     "STRUCTURAL_CHECKS",
@@ -144,6 +145,15 @@ class HelpRoute:
 
     def to_dict(self) -> dict[str, str]:
         return {"name": self.name, "contact": self.contact, "where": self.where, "source": self.source}
+
+
+@dataclass(frozen=True)
+class HelpPage:
+    """A short page of what to do instead (data/help.toml [pages]), with the routes of its kinds."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    routes: tuple[HelpRoute, ...]
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,12 @@ class Store:
         with self._tx("log this event") as db:
             return _insert_event(db, _person_id(db, name), event)
 
+    def add_events(self, name: str, events: Sequence[Event]) -> list[int]:
+        """Log several events in one transaction: all of them, or (on any error) none."""
+        with self._tx("log these events") as db:
+            person_id = _person_id(db, name)
+            return [_insert_event(db, person_id, event) for event in events]
+
     def update_event(self, event_id: int, event: Event) -> None:
         with self._tx("save this event") as db:
             cursor = db.execute(

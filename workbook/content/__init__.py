@@ -16,6 +16,7 @@ Each reader refuses anything malformed with a `ContentError` naming the file and
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,12 +24,12 @@ from typing import Any
 
 from ..errors import ContentError
 from ..guidance import GuidanceRules
-from ..messages import HelpRoute, MessageRules
+from ..messages import HelpPage, HelpRoute, MessageRules
 from ..plan import PlanWords
 from ..questions import Questionnaire, Template
 from ..steps import Steps
 from .guidance_rules import rules_from_mapping
-from .help import help_routes_from_mapping
+from .help import help_pages_from_mapping, help_routes_from_mapping
 from .labels import Labels, labels_from_mapping
 from .message_checks import message_rules_from_mapping
 from .plan_words import plan_words_from_mapping
@@ -53,6 +54,7 @@ class Content:
     plan_words: PlanWords
     steps: Steps
     help_routes: tuple[HelpRoute, ...]  # every number named to a person, with its source
+    help_pages: Mapping[str, HelpPage]  # "what to do instead", by page (content/help.py PAGES)
 
 
 def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
@@ -71,7 +73,8 @@ def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
 def load_content(data_dir: Path | None = None) -> Content:
     """Read and check every content file once; later calls return the same bundle."""
     steps = steps_from_mapping(read_toml("steps.toml", data_dir), source="steps.toml")
-    help_routes = help_routes_from_mapping(read_toml("help.toml", data_dir), source="help.toml")
+    help_file = read_toml("help.toml", data_dir)
+    help_routes = help_routes_from_mapping(help_file, source="help.toml")
     return Content(
         rules=rules_from_mapping(read_toml("guidance.toml", data_dir), source="guidance.toml"),
         message_rules=message_rules_from_mapping(
@@ -88,4 +91,5 @@ def load_content(data_dir: Path | None = None) -> Content:
         plan_words=plan_words_from_mapping(read_toml("plan.toml", data_dir), source="plan.toml"),
         steps=steps,
         help_routes=help_routes,
+        help_pages=help_pages_from_mapping(help_file, help_routes, source="help.toml"),
     )

@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ContentError
-from ..messages import HelpRoute
+from ..messages import HelpPage, HelpRoute
 
-__all__ = ["KINDS", "help_routes_from_mapping"]
+__all__ = ["KINDS", "PAGES", "help_pages_from_mapping", "help_routes_from_mapping"]
+
+# The pages DESIGN.md asks for: for your own safety, and for "they are afraid / there is an order".
+PAGES = ("own_safety", "their_fear")
 
 KINDS = frozenset({"crisis", "abuse", "order"})
 _FIELDS = ("id", "name", "contact", "where", "source")
@@ -39,3 +42,32 @@ def help_routes_from_mapping(mapping: Mapping[str, Any], source: str = "help.tom
         if not any(kind in r.kinds for r in routes):
             raise ContentError(f"{source}: no route helps with '{kind}'.")
     return tuple(routes)
+
+
+def help_pages_from_mapping(
+    mapping: Mapping[str, Any], routes: tuple[HelpRoute, ...], source: str = "help.toml"
+) -> dict[str, HelpPage]:
+    """The "what to do instead" pages, each with the routes of its kinds."""
+    tables = mapping.get("pages")
+    if not isinstance(tables, Mapping):
+        raise ContentError(f"{source}: the [pages] tables are missing.")
+    pages: dict[str, HelpPage] = {}
+    for key in PAGES:
+        where = f"{source}, [pages.{key}]"
+        table = tables.get(key)
+        if not isinstance(table, Mapping):
+            raise ContentError(f"{where}: this page is missing.")
+        title, paragraphs, kinds = table.get("title"), table.get("paragraphs"), table.get("kinds")
+        if not isinstance(title, str) or not title.strip():
+            raise ContentError(f"{where}: a title is needed.")
+        if (
+            not isinstance(paragraphs, list)
+            or not paragraphs
+            or not all(isinstance(x, str) for x in paragraphs)
+        ):
+            raise ContentError(f"{where}: paragraphs must be a list of texts.")
+        if not isinstance(kinds, list) or not set(kinds) <= KINDS:
+            raise ContentError(f"{where}: kinds must list some of {sorted(KINDS)}.")
+        chosen = tuple(r for r in routes if r.kinds & set(kinds))
+        pages[key] = HelpPage(title.strip(), tuple(" ".join(x.split()) for x in paragraphs), chosen)
+    return pages

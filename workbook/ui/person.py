@@ -10,7 +10,7 @@ from datetime import date
 import ipywidgets as w
 
 from ..errors import WorkbookError
-from ..guidance import STOP_SIGNAL_EVENTS
+from ..guidance import SAFETY_SIGNALS, STOP_SIGNAL_EVENTS
 from ..model import (
     Event,
     EventKind,
@@ -95,7 +95,15 @@ class SituationForm:
                 self.goal,
                 note("What do you know about where they stand? Tick all that apply.", "prompt"),
                 note("This is what they have told you or shown you, not what you guess.", "help"),
-                w.VBox(list(self.signals.values())),
+                w.VBox([self.signals[s] for s in Signal if s not in SAFETY_SIGNALS]),
+                note("About safety, yours and theirs", "prompt"),
+                note(
+                    "The workbook asks because some situations need a different kind of help than a "
+                    "message. If any of these is true, it will not suggest writing, and it will show "
+                    "where to find support. Nothing here is shared with anyone.",
+                    "help",
+                ),
+                w.VBox([self.signals[s] for s in Signal if s in SAFETY_SIGNALS]),
                 w.HBox([self.save, self.cancel]).add_class("wb-wrap"),
                 self.message,
             ],

@@ -60,6 +60,12 @@ NO_DATE = {
 # Kinds whose channel is worth noting but not required (model.Event requires it for the others).
 OPTIONAL_CHANNEL = (EventKind.ASKED_TO_STOP, EventKind.ASKED_FOR_SPACE, EventKind.SAID_NO, EventKind.MET)
 NOT_NOTED = ("Not noted", "")
+# What a cold reply may have asked, and the event each logs beside it ("" logs only the reply).
+COLD_REPLY_REQUESTS = [
+    ("They asked me to leave them alone", EventKind.ASKED_TO_STOP.value),
+    ("They asked for space", EventKind.ASKED_FOR_SPACE.value),
+    ("Neither, or I am not sure", ""),
+]
 
 
 def summary_line(assessment: Assessment | None, today: date, rules: GuidanceRules) -> str:
@@ -109,7 +115,13 @@ class EventForm:
         self.time = w.TimePicker(description="Time", step=60)
         self.channel = w.Dropdown(description="How", options=[], value=None)
         self.tone = w.RadioButtons(options=self.labels.options(Tone), value=None)
-        self.tone_box = w.VBox([note("How did their message feel?", "prompt"), self.tone])
+        # A cold reply may carry a request (DESIGN.md): asked at the same time, logged with the reply.
+        self.request = w.RadioButtons(options=COLD_REPLY_REQUESTS, value=None)
+        self.request.add_class("wb-event-request")
+        self.request_box = w.VBox(
+            [note("Did they ask you for anything?", "prompt"), self.request], layout=w.Layout(display="none")
+        )
+        self.tone_box = w.VBox([note("How did their message feel?", "prompt"), self.tone, self.request_box])
         self.note = w.Text(description="Note", placeholder="A few words, only for you (optional)")
         for control in (self.day, self.time, self.channel, self.note):
             control.style.description_width = "60px"
@@ -130,7 +142,7 @@ class EventForm:
         self.message = note("", "error")
         self.saved = note("", "saved")
 
-        for control in (self.day, self.time, self.channel, self.tone, self.note):
+        for control in (self.day, self.time, self.channel, self.tone, self.note, self.request):
             control.observe(lambda _c: self._changed(), names="value")
         self.kind.observe(lambda _c: self._kind_changed(), names="value")
         self.save.on_click(lambda _b: self.submit())
@@ -197,6 +209,7 @@ class EventForm:
             self.time.value = at.time().replace(second=0, microsecond=0)
             self.channel.value = channel.value if channel else (None if self._channel_required() else "")
             self.tone.value = tone.value if tone else None
+            self.request.value = None
             self.note.value = text
         finally:
             self._loading = False
@@ -224,7 +237,16 @@ class EventForm:
         self.channel.value = current if current in values else ("" if kind in OPTIONAL_CHANNEL else None)
         self.tone_box.layout.display = None if kind is EventKind.RECEIVED else "none"
 
+    def _asks_for_request(self) -> bool:
+        """Only when adding a cold reply: an edited reply keeps the events already logged with it."""
+        return (
+            self.editing is None
+            and self._kind() is EventKind.RECEIVED
+            and self.tone.value == Tone.NEGATIVE.value
+        )
+
     def _changed(self) -> None:
+        self.request_box.layout.display = None if self._asks_for_request() else "none"
         if self._loading:
             return
         self._pristine = False
@@ -254,6 +276,8 @@ class EventForm:
             raise InvalidInput("That is in the future. Log things once they have happened.")
         if len(self.note.value) > MAX_NOTE_LENGTH:
             raise InvalidInput(f"Please keep the note under {MAX_NOTE_LENGTH:,} characters.")
+        if self._asks_for_request() and self.request.value is None:
+            raise InvalidInput("Please say whether they asked you for anything: it changes the advice.")
         return Event(
             kind=parse_enum(EventKind, self.kind.value, "What happened"),
             at=at,
@@ -284,7 +308,10 @@ class EventForm:
             if self.editing is not None:
                 self.session.store.update_event(self.editing, event)
             else:
-                self.session.store.add_event(self.session.person, event)
+                # The request is dated with the reply, so the advice counts from that moment.
+                request = self.request.value if self._asks_for_request() else ""
+                extra = [Event(EventKind(request), event.at, note="Asked in their reply")] if request else []
+                self.session.store.add_events(self.session.person, [event, *extra])
         except WorkbookError as error:
             self.message.value = str(error)
             return False
