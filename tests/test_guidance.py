@@ -972,3 +972,20 @@ def test_more_care_never_lowers_the_score_and_more_self_interest_never_raises_it
         assert bumped >= base
     else:
         assert bumped <= base
+
+
+def test_a_cold_reply_asking_for_space_names_the_space_and_its_end():
+    from workbook.model import Event, EventKind, Goal, Person, Relationship, Situation, Tone, WhatHappened
+
+    at = datetime(2026, 5, 30, 10, 0)
+    person = Person(
+        Situation("Lee", Relationship.FRIEND, WhatHappened.I_PUSHED_AWAY, date(2026, 1, 1), Goal.FRIENDSHIP),
+        events=(
+            Event(EventKind.RECEIVED, at, Channel.TEXT, Tone.NEGATIVE),
+            Event(EventKind.ASKED_FOR_SPACE, at),
+        ),
+    )
+    result = assess(person, date(2026, 6, 1), RULES)
+    assert result.band is Band.BALL_IN_THEIR_COURT and result.earliest_contact is None
+    text = " ".join(result.reasons)
+    assert "asked for space" in text and "log that too" not in text

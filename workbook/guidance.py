@@ -326,7 +326,22 @@ def _ball_in_their_court(view: _View) -> list[str]:
         reasons.append(view.reason("unanswered_sends", count=len(trail), date=long_date(trail[0].at.date())))
     last = view.last_received
     if last is not None and last.tone is Tone.NEGATIVE:
-        reasons.append(view.reason("cold_reply", date=long_date(last.at.date())))
+        # Once a request for space is logged with it, the reason no longer asks them to log one.
+        noted = view.space_from is not None and view.space_from >= last.at
+        reasons.append(
+            view.reason("cold_reply_noted" if noted else "cold_reply", date=long_date(last.at.date()))
+        )
+    if reasons and view.space_until is not None and view.today < view.space_until:
+        # The space they asked for shapes what comes after the silence: name it, with its end.
+        reasons.append(
+            view.reason(
+                "space_signal" if view.space_from_signal else "space_event",
+                date=long_date(view.space_from.date()),
+                ended=long_date(view.person.situation.ended_on),
+                days=view.rules.space_days,
+                until=long_date(view.space_until),
+            )
+        )
     return reasons
 
 

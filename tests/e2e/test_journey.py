@@ -207,3 +207,60 @@ def test_the_app_reads_on_a_phone(browser, fresh_app, artifacts: Path):
     assert width <= 390 + 2, f"the page scrolls sideways on a phone ({width}px wide)"
     page.screenshot(path=artifacts / "phone.png", full_page=True)
     context.close()
+
+
+def _add(page: Page, name: str, **situation) -> None:
+    if not page.locator(".wb-situation-form").is_visible():
+        page.locator(".wb-person-panel button", has_text="Add a person").click()
+    add_person(page, name, **situation)
+    expect(card(page)).to_contain_text(name)
+
+
+def test_the_safety_core_holds_in_the_browser(browser, fresh_app, artifacts: Path):
+    """Issue 12's journeys: a block on one channel, a cold reply asking for space, a self-harm draft."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(fresh_app)
+    wait_ready(page)
+
+    # Blocked on one channel: no suggestion to write, no date to count down to, no templates.
+    _add(page, "Kim", signals=["They blocked me somewhere"])
+    expect(card(page)).to_contain_text("Respect their wishes")
+    expect(card(page).locator(".wb-earliest")).to_have_count(0)
+    expect(card(page)).not_to_contain_text("friendly message")
+    step(page, "Message")
+    expect(page.locator(".wb-no-send")).to_be_visible()
+    page.screenshot(path=artifacts / "safety-1-blocked-somewhere.png", full_page=True)
+
+    # A cold reply logged with "they asked for space" changes the card.
+    _add(page, "Lee")
+    step(page, "Readiness")
+    before = page.locator(".wb-step-page .wb-readiness").inner_text()
+    assert "asked for space" not in before
+    step(page, "Timeline")
+    form = page.locator(".wb-event-form")
+    form.locator(".wb-event-kind label", has_text="They wrote or called me").click()
+    form.locator(".wb-event-day input").fill((date.today() - timedelta(days=1)).isoformat())
+    form.locator(".wb-event-time input").fill("10:00")
+    form.locator(".wb-event-channel select").select_option(label="Text or chat")
+    form.locator(".wb-event-tone label", has_text="Upset or cold").click()
+    form.locator(".wb-event-request label", has_text="They asked for space").click()
+    expect(form.locator(".wb-save-event")).to_be_enabled()
+    form.locator(".wb-save-event").click()
+    expect(page.locator(".wb-event-row")).to_have_count(2)  # the reply and the request, together
+    step(page, "Readiness")
+    after = page.locator(".wb-step-page .wb-readiness")
+    expect(after).to_contain_text("asked for space")
+    assert after.inner_text() != before
+    page.screenshot(path=artifacts / "safety-2-cold-reply-space.png", full_page=True)
+
+    # A draft that hints at self-harm gets the support card in place of the score.
+    step(page, "Message")
+    page.locator(".wb-draft textarea").fill("if something happens to me just know its not your fault x")
+    support = page.locator(".wb-support")
+    expect(support).to_be_visible()
+    expect(support).to_contain_text("116 123")
+    expect(page.locator(".wb-verdict")).not_to_contain_text("/ 100")
+    page.screenshot(path=artifacts / "safety-3-support-card.png", full_page=True)
+    assert_no_traceback(page)
+    context.close()

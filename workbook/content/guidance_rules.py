@@ -37,6 +37,7 @@ _REASON_CODES = {
     # ball_in_their_court
     "unanswered_sends",
     "cold_reply",
+    "cold_reply_noted",
     # not_yet
     "reflection_incomplete",
     "self_serving_motive",
