@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8866
 
-.PHONY: app test lint bench profile browser clean
+.PHONY: app test lint bench profile browser clean train-reader
 
 $(VENV)/.app: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -43,6 +43,10 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test browser
 	$(PY) -m benchmarks
+
+# Retrain the draft checker's second reader on the tuning part of tests/data (data/second_reader.json).
+train-reader: $(VENV)/.app
+	$(PY) -m benchmarks.train_second_reader
 
 profile: $(VENV)/.test
 	$(PY) -m benchmarks.profile
