@@ -4,6 +4,7 @@ template never lets the caller's words act as anything but words."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from workbook.content.questionnaire import questionnaire_from_mapping, templates
 from workbook.errors import ContentError, InvalidInput
 from workbook.model import CORE_IDS, MAX_TEXT_LENGTH, Goal, WhatHappened
 from workbook.questions import (
+    MAX_TEMPLATE_WORDS,
     Option,
     Question,
     QuestionKind,
@@ -101,6 +103,64 @@ def test_every_filled_template_reads_as_gentle_to_the_draft_checker():
         text = template.fill("Sam", "that band we both like")
         result = messages.check_message(text, load_content().message_rules)
         assert result.verdict == "gentle", (template.id, result)
+        assert not result.issues, (template.id, result.issues)
+
+
+def test_every_real_template_stays_short():
+    for template in load_content().templates:
+        assert len(template.text.split()) < MAX_TEMPLATE_WORDS, template.id
+
+
+def _suited(template_id: str) -> set[tuple[Goal, WhatHappened]]:
+    """Every (goal, what happened) for which templates_for offers this template."""
+    templates = load_content().templates
+    return {
+        (goal, what_happened)
+        for goal in Goal
+        for what_happened in WhatHappened
+        if template_id in {t.id for t in templates_for(templates, goal, what_happened)}
+    }
+
+
+def _template_text(template_id: str) -> str:
+    (template,) = [t for t in load_content().templates if t.id == template_id]
+    return template.fill("Sam", "that band we both like")
+
+
+@pytest.mark.parametrize("template_id", ["milestone_good_news", "milestone_loss"])
+def test_a_note_for_their_milestone_is_offered_to_reconnect_and_asks_nothing(template_id: str):
+    # Seed 001: when someone close to you has a milestone, acknowledge it, and ask nothing back.
+    offered = _suited(template_id)
+    for goal in (Goal.ROMANCE, Goal.FRIENDSHIP):
+        for what_happened in WhatHappened:
+            assert (goal, what_happened) in offered, (goal, what_happened)
+    text = _template_text(template_id)
+    assert "?" not in text
+    assert "no need to reply" in text.lower()
+
+
+def test_the_direct_romance_template_asks_once_and_makes_a_no_easy():
+    offered = _suited("romance_honest_ask")
+    assert {goal for goal, _ in offered} == {Goal.ROMANCE}
+    assert {what_happened for _, what_happened in offered} == set(WhatHappened)
+    text = _template_text("romance_honest_ask").lower()
+    assert text.count("?") <= 1  # one plain ask, not a string of questions
+    assert re.search(r"\bno\b", text), text
+    assert re.search(r"\b(?:fine|okay|ok|all right)\b", text), text
+
+
+PATTERN_QUESTIONS = ("if_no_patterns", "if_no_next_time")
+
+
+def test_the_patterns_that_make_you_withdraw_are_asked_before_step_9():
+    # Everyone reflects on them, not only someone whose answer was no; their ids are kept so
+    # answers given when they were in step 9 still belong to them.
+    questionnaire = load_content().questionnaire
+    for question_id in PATTERN_QUESTIONS:
+        section = questionnaire.question(question_id).section
+        assert SECTION_IDS.index(section) < SECTION_IDS.index("if_no"), (question_id, section)
+    assert questionnaire.question("if_no_patterns").kind is QuestionKind.MULTI
+    assert not {q.id for q in questionnaire.section("if_no").questions} & set(PATTERN_QUESTIONS)
 
 
 # --- Malformed content ------------------------------------------------------------------------
