@@ -335,7 +335,7 @@ def _ball_in_their_court(view: _View) -> list[str]:
         # The space they asked for shapes what comes after the silence: name it, with its end.
         reasons.append(
             view.reason(
-                "space_signal" if view.space_from_signal else "space_event",
+                "space_signal_held" if view.space_from_signal else "space_event_held",
                 date=long_date(view.space_from.date()),
                 ended=long_date(view.person.situation.ended_on),
                 days=view.rules.space_days,

@@ -38,6 +38,8 @@ _REASON_CODES = {
     "unanswered_sends",
     "cold_reply",
     "cold_reply_noted",
+    "space_event_held",
+    "space_signal_held",
     # not_yet
     "reflection_incomplete",
     "self_serving_motive",
