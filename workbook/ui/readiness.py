@@ -90,6 +90,7 @@ def render_page(page: HelpPage) -> str:
     text = "".join(f"<p>{html.escape(p)}</p>" for p in page.paragraphs)
     return (
         f'<section class="wb-instead" aria-label="{html.escape(page.title)}">'
+        f'<div class="wb-help">What to do instead</div>'
         f"<b>{html.escape(page.title)}</b>{text}{render_routes(page.routes)}</section>"
     )
 
