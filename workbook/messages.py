@@ -29,6 +29,7 @@ apologies is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -393,8 +394,7 @@ def _tie_self_harm(
 def _normalised_window(normalised: NormalisedText, start: int, end: int) -> tuple[int, int]:
     """The normalised span of the issue's sentence with the sentences either side of it."""
     origin, text = normalised.origin, normalised.text
-    lo = next((i for i, o in enumerate(origin) if o >= start), len(origin))
-    hi = next((i for i, o in enumerate(origin) if o >= end), len(origin))
+    lo, hi = bisect_left(origin, start), bisect_left(origin, end)  # origin only ever rises
     for _ in range(2):  # back over this sentence's start, then the one before
         lo = max(0, lo - 1)
         while lo > 0 and text[lo - 1] not in ".!?\n":
