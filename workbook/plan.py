@@ -56,6 +56,7 @@ class PlanWords:
     verdicts: Mapping[Verdict, str]
     no_pressure_reread: str  # shown with a gentle verdict instead of a perfect score
     support_title: str  # the support card a self-harm draft gets in place of the score
+    timing: str  # step 4's paragraph, with {cooling_off_days} and {space_days} from the rules
     plan_not_yet: str
     when_they_reach_out: str
     reminder_note: str

@@ -33,6 +33,11 @@ def plan_words_from_mapping(mapping: Mapping[str, Any], source: str) -> PlanWord
             raise ContentError(f"{where}: {key} must be a whole number from {low} to {high}.")
         return value
 
+    timing = text(table(mapping, "timing", source), "text", f"{source}, [timing]")
+    try:
+        timing.format(cooling_off_days=30, space_days=60)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ContentError(f"{source}, [timing] text: unknown placeholder {error}.") from None
     pause = table(mapping, "pause", source)
     message = table(mapping, "message", source)
     plan = table(mapping, "plan", source)
@@ -72,6 +77,7 @@ def plan_words_from_mapping(mapping: Mapping[str, Any], source: str) -> PlanWord
         verdicts={verdict: text(message, verdict.value, where_message) for verdict in Verdict},
         no_pressure_reread=text(message, "no_pressure_reread", where_message),
         support_title=text(message, "support_title", where_message),
+        timing=timing,
         plan_not_yet=text(plan, "not_yet", where_plan),
         when_they_reach_out=text(plan, "when_they_reach_out", where_plan),
         reminder_note=text(plan, "reminder_note", where_plan),

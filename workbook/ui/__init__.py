@@ -144,17 +144,12 @@ def timing() -> w.VBox:
     """Step 4's timing paragraph, its numbers read from the rules (data/guidance.toml), never retyped."""
     from .theme import note
 
-    rules = get_session().content.rules
+    content = get_session().content
+    text = content.plan_words.timing.format(
+        cooling_off_days=content.rules.cooling_off_days, space_days=content.rules.space_days
+    )
     return _page(
-        note(
-            f"After you turned someone down or ended a relationship, the workbook suggests about "
-            f"{rules.cooling_off_days} days without contact, so both of you can settle. If they asked "
-            f"for space, it suggests {rules.space_days} days from the day they asked, unless they write "
-            "to you first. These are rules of thumb from advice writing, not laws of nature: the "
-            "point is to give them real room. Never write late at night, after drinking, or in the "
-            "middle of a strong feeling.",
-            "help",
-        ),
+        note(text, "help"),
         name="timing",
     )
 
