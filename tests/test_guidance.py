@@ -989,3 +989,32 @@ def test_a_cold_reply_asking_for_space_names_the_space_and_its_end():
     assert result.band is Band.BALL_IN_THEIR_COURT and result.earliest_contact is None
     text = " ".join(result.reasons)
     assert "asked for space" in text and "log that too" not in text
+
+
+def test_after_a_block_everywhere_any_message_goes_around_it_until_they_write():
+    block = blocked("2026-03-01T10:00")  # everywhere
+    via_friend = sent("2026-03-03T10:00", Channel.VIA_FRIEND)
+    letter = sent("2026-03-04T10:00", Channel.LETTER)
+    result = assess(person(block, via_friend, letter), TODAY, RULES)
+    assert codes(result)[FlagCode.CHANNEL_SWITCH] == [via_friend.at, letter.at]
+    assert codes(result)[FlagCode.CONTACT_AFTER_STOP] == [via_friend.at, letter.at]
+    reply = received("2026-03-10T10:00", Tone.NEUTRAL, Channel.EMAIL)
+    after = sent("2026-03-12T10:00", Channel.EMAIL)
+    answered = assess(person(block, reply, after), TODAY, RULES)
+    assert FlagCode.CHANNEL_SWITCH not in codes(answered)
+
+
+def test_meeting_them_after_a_stop_does_not_lift_it_and_the_reasons_say_so():
+    block = blocked("2026-03-01T10:00")
+    met = other(EventKind.MET, "2026-03-20T18:00", Channel.IN_PERSON)
+    result = assess(person(block, met), TODAY, RULES)
+    assert result.band is Band.RESPECT_THEIR_WISHES
+    assert result.earliest_contact is None
+    assert RULES.reason("met_did_not_lift", name="Robin", date="Friday 20 March 2026") in result.reasons
+
+
+def test_a_reach_out_noted_under_a_stop_is_named_and_does_not_lift_it():
+    result = assess(person(signals=(Signal.SAID_NO, Signal.REACHED_OUT_TO_ME)), TODAY, RULES)
+    assert result.band is Band.RESPECT_THEIR_WISHES
+    assert result.earliest_contact is None
+    assert RULES.reason("reached_out_under_stop", name="Robin") in result.reasons

@@ -314,6 +314,11 @@ def _respect_their_wishes(view: _View) -> list[str]:
         last = view.last_received
         if last is not None and last.at > view.stops[-1].at:  # it can only be a cold one
             reasons.append(view.reason("reply_did_not_lift", date=long_date(last.at.date())))
+        met = [e for e in view.events if e.kind is EventKind.MET and e.at > view.stops[-1].at]
+        if met:  # seeing each other is not their word: say so, or the meeting reads as an opening
+            reasons.append(view.reason("met_did_not_lift", date=long_date(met[-1].at.date())))
+        if Signal.REACHED_OUT_TO_ME in view.signals:
+            reasons.append(view.reason("reached_out_under_stop"))
     return reasons
 
 
@@ -579,24 +584,28 @@ def _channel_blocks(view: _View) -> tuple[dict[Channel, bool], list[Event]]:
 
     A block on a channel holds until they write to you on that same channel. A message of yours on
     another channel while a block holds is a channel switch, unless they have written to you on
-    that channel themselves (then it is their channel too). Returns the blocks still holding
-    (channel -> True) and the sends that switched channel.
+    that channel themselves (then it is their channel too). After a block everywhere, every message
+    of yours (through a friend, a letter, a new account) goes around it, until they write to you.
+    Returns the blocks still holding (channel -> True) and the sends that switched channel.
     """
     blocked: dict[Channel, bool] = {}
     theirs: set[Channel] = set()  # channels they have written to you on
+    everywhere = False  # blocked on every channel: any message of yours goes around it
     switched = []
     for event in view.events:
-        if event.kind is EventKind.BLOCKED and not event.blocks_all and event.channel:
+        if event.kind is EventKind.BLOCKED and event.blocks_all:
+            everywhere = True
+            theirs.clear()
+        elif event.kind is EventKind.BLOCKED and event.channel:
             blocked[event.channel] = True
             theirs.discard(event.channel)
-        elif event.kind is EventKind.RECEIVED and event.channel:
-            blocked.pop(event.channel, None)
-            theirs.add(event.channel)
-        elif (
-            event.kind is EventKind.SENT
-            and blocked
-            and event.channel not in blocked
-            and event.channel not in theirs
+        elif event.kind is EventKind.RECEIVED:
+            everywhere = False  # they wrote: that channel is theirs again
+            if event.channel:
+                blocked.pop(event.channel, None)
+                theirs.add(event.channel)
+        elif event.kind is EventKind.SENT and (
+            everywhere or (blocked and event.channel not in blocked and event.channel not in theirs)
         ):
             switched.append(event)
     return blocked, switched

@@ -34,6 +34,8 @@ _REASON_CODES = {
     "event_blocked",
     "new_partner",
     "reply_did_not_lift",
+    "met_did_not_lift",
+    "reached_out_under_stop",
     # ball_in_their_court
     "unanswered_sends",
     "cold_reply",
