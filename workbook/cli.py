@@ -8,6 +8,7 @@ Each command parses its arguments at the edge, calls the library and prints. Eve
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -110,18 +111,83 @@ def _check_message(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPORT_FORMATS = (".json", ".csv")
+
+
 def _export(args: argparse.Namespace) -> int:
+    """The format follows the file's extension (DESIGN.md); a passphrase locks a JSON export."""
+    path = Path(args.file)
+    kind = path.suffix.lower()
+    if kind not in EXPORT_FORMATS:
+        raise InvalidInput(f"Export to a file ending in .json or .csv (got {path.name or args.file}).")
+    passphrase = None
+    if args.passphrase_file:
+        if kind != ".json":
+            raise InvalidInput("Only a .json export can be locked with a passphrase; a .csv file cannot.")
+        from .locked import check_new_passphrase
+
+        passphrase = check_new_passphrase(_read_passphrase(args.passphrase_file))
     with _store(args) as store:
-        count = len(store.people())
-        store.backup(Path(args.file))
-    print(f"Exported {count} {'person' if count == 1 else 'people'} to {args.file}.")
+        if kind == ".json" and passphrase is None:
+            count = len(store.people())
+            store.backup(path)
+        else:
+            people = store.export_people()
+            count = len(people)
+    if kind == ".csv":
+        from .csv_export import csv_bytes
+
+        events = sum(len(person.events) for person in people)
+        _write_private(path, csv_bytes(people))
+        print(f"Exported {events} contact {'event' if events == 1 else 'events'} to {args.file}.")
+        return 0
+    if passphrase is not None:
+        from .locked import lock
+        from .transfer import dumps
+
+        _write_private(path, lock(dumps(people).encode("utf-8"), passphrase))
+    what = "locked with your passphrase " if passphrase is not None else ""
+    print(f"Exported {count} {'person' if count == 1 else 'people'} {what}to {args.file}.")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
+    data = _read_bytes(args.file)
+    data = _unlocked(data, args.passphrase_file)
     with _store(args) as store:
-        summary = store.import_file(_read_bytes(args.file), replace=args.replace)
+        summary = store.import_file(data, replace=args.replace)
     print(_summary_line(summary))
+    return 0
+
+
+def _unlocked(data: bytes, passphrase_file: str | None) -> bytes:
+    """A locked export opened with the passphrase in `passphrase_file`; any other file as it is."""
+    from .locked import is_locked, unlock
+
+    if not is_locked(data):
+        return data
+    if not passphrase_file:
+        raise InvalidInput("This file is locked with a passphrase: give it with --passphrase-file FILE.")
+    return unlock(data, _read_passphrase(passphrase_file))
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .content import load_content
+    from .report import report_pdf
+
+    path = Path(args.file)
+    if path.suffix.lower() != ".pdf":
+        raise InvalidInput(f"The printable summary is a PDF: name the file ending in .pdf (got {path.name}).")
+    today = parse_date(args.today, "--today") if args.today else date.today()
+    with _store(args) as store:
+        wanted = args.person.strip().casefold()
+        name = next((n for n in store.people() if n.casefold() == wanted), None)
+        if name is None:
+            names = ", ".join(store.people()) or "nobody"
+            raise PersonNotFound(f'No person called "{args.person}" in the workbook (it has: {names}).')
+        person = store.get_person(name)
+    _write_private(path, report_pdf(person, load_content(), today, with_journal=args.with_journal))
+    print(f"Wrote the printable summary for {name} to {args.file}.")
     return 0
 
 
@@ -171,6 +237,43 @@ def _read_bytes(path: str) -> bytes:
         raise InvalidInput(f"Could not read {path}: {error.strerror}.") from None
 
 
+def _read_passphrase(path: str) -> str:
+    """The passphrase in a file: its text, without the line end an editor or `echo` adds."""
+    if path == "-":
+        raise InvalidInput("Give the passphrase in a file, not on standard input.")
+    try:
+        text = _read_bytes(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"The passphrase file {path} is not UTF-8 text.") from None
+    text = text.removesuffix("\n").removesuffix("\r")
+    if not text:
+        raise InvalidInput(f"The passphrase file {path} is empty.")
+    return text
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing, readable only by its owner (0600): temp file, fsync, rename."""
+    import tempfile
+
+    temporary = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+        temporary = ""
+    except OSError as error:
+        raise InvalidInput(f"Could not write {path}: {error.strerror or error}.") from None
+    finally:
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
 def _read_stdin() -> str:
     data = sys.stdin.buffer.read()
     try:
@@ -207,8 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_check_message)
 
-    p = commands.add_parser("export", help="write everything in the workbook to a JSON file")
-    p.add_argument("file", metavar="FILE", help="where to write (readable only by you)")
+    p = commands.add_parser(
+        "export", help="write the workbook to FILE.json (everything) or FILE.csv (the contact log)"
+    )
+    p.add_argument("file", metavar="FILE", help="where to write (readable only by you): .json or .csv")
+    p.add_argument(
+        "--passphrase-file",
+        metavar="P",
+        help="lock the .json export with the passphrase written in the file P",
+    )
     p.set_defaults(run=_export)
 
     p = commands.add_parser("import", help="add the people in an export file to the workbook")
@@ -218,7 +328,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace people of the same name (a backup is written first)",
     )
+    p.add_argument("--passphrase-file", metavar="P", help="open a locked export with the passphrase in P")
     p.set_defaults(run=_import)
+
+    p = commands.add_parser("report", help="write a printable summary of one person's workbook (PDF)")
+    p.add_argument("file", metavar="FILE.pdf", help="where to write the PDF (readable only by you)")
+    p.add_argument("--person", required=True, metavar="NAME", help="whose workbook to summarise")
+    p.add_argument("--with-journal", action="store_true", help="include the journal (left out unless asked)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="the advice as of this date (default: today)")
+    p.set_defaults(run=_report)
 
     p = commands.add_parser("people", help="list the people in the workbook")
     p.set_defaults(run=_people)

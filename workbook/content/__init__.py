@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from ..plan import PlanWords
 from ..questions import Questionnaire, Template
 from ..steps import Steps
 from .guidance_rules import rules_from_mapping
-from .help import help_pages_from_mapping, help_routes_from_mapping
+from .help import BinderNotice, binder_notice_from_mapping, help_pages_from_mapping, help_routes_from_mapping
 from .labels import Labels, labels_from_mapping
 from .message_checks import message_rules_from_mapping
 from .plan_words import plan_words_from_mapping
@@ -39,7 +40,18 @@ from .steps import steps_from_mapping
 
 __all__ = ["DATA_DIR", "Content", "Labels", "load_content", "read_toml"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+
+def _data_dir() -> Path:
+    """Where the content files are: inside the package when installed from a wheel, where
+    pyproject.toml maps the repository's data/ to workbook/data; in the source tree (an editable
+    install, or a checkout on sys.path) the repository's data/ itself."""
+    packaged = resources.files("workbook") / "data"
+    if isinstance(packaged, Path) and (packaged / "steps.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "data"
+
+
+DATA_DIR = _data_dir()
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,7 @@ class Content:
     steps: Steps
     help_routes: tuple[HelpRoute, ...]  # every number named to a person, with its source
     help_pages: Mapping[str, HelpPage]  # "what to do instead", by page (content/help.py PAGES)
+    binder_notice: BinderNotice  # what the dashboard says when it runs on Binder
 
 
 def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
@@ -92,4 +105,5 @@ def load_content(data_dir: Path | None = None) -> Content:
         steps=steps,
         help_routes=help_routes,
         help_pages=help_pages_from_mapping(help_file, help_routes, source="help.toml"),
+        binder_notice=binder_notice_from_mapping(help_file, source="help.toml"),
     )
