@@ -4,10 +4,15 @@ Docker cannot run here, so the Binder build is checked two ways: repo2docker pri
 it would build, and an e2e test repeats its steps in a fresh venv (requirements, then postBuild,
 then `jupyter server` from the repository root) and renders the app through the server-extension
 route that Binder links open.
+
+On that route the app is as private as standalone: the page carries the app's Content-Security-
+Policy, and while every step is opened the browser asks no other host for anything. JupyterLab, the
+other Binder link, opens under its own policy with its news and update checks off.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,13 +21,15 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from packaging.requirements import Requirement
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.rig import (
     TRACEBACK_CANARY,
+    add_person,
     assert_no_traceback,
     free_port,
     shared_browser,
@@ -31,6 +38,7 @@ from tests.e2e.rig import (
     wait_ready,
     write_failing_notebook,
 )
+from tests.e2e.test_privacy import app_policy, beyond_this_machine, open_every_step
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BINDER = REPO_ROOT / "binder"
@@ -156,9 +164,15 @@ def run_step(command: list[str], *, cwd: Path, env: dict[str, str], log: Path) -
         )
 
 
+class BinderSite(NamedTuple):
+    url: str  # the server's root, with a trailing slash
+    repo: Path  # the repository copy it serves, and starts in
+    venv: Path  # the environment built from binder/ alone
+
+
 @pytest.fixture(scope="module")
-def binder_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A fresh Binder-like install serving the repository copy: (server URL, repository copy)."""
+def binder_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BinderSite]:
+    """A fresh Binder-like install serving the repository copy."""
     work = tmp_path_factory.mktemp("binder")
     repo = copy_of_repository(work / "repo")
     venv = work / "venv"
@@ -191,7 +205,7 @@ def binder_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     server = start_server(
         command, port=port, cwd=repo, env={**env, "WORKBOOK_HOME": str(home)}, log_path=work / "server.log"
     )
-    yield f"http://127.0.0.1:{port}/", repo
+    yield BinderSite(f"http://127.0.0.1:{port}/", repo, venv)
     stop_server(server)
 
 
@@ -204,9 +218,9 @@ def binder_page(pytestconfig: pytest.Config) -> Iterator[Page]:
 
 @pytest.mark.e2e
 def test_a_fresh_binder_install_renders_the_app_through_the_voila_route(
-    binder_server: tuple[str, Path], binder_page: Page
+    binder_server: BinderSite, binder_page: Page
 ) -> None:
-    url, repo = binder_server
+    url = binder_server.url
     notebook = binder_notebook()
     binder_page.goto(f"{url}voila/render/{notebook}")
     wait_ready(binder_page)
@@ -221,10 +235,8 @@ def test_a_fresh_binder_install_renders_the_app_through_the_voila_route(
 
 
 @pytest.mark.e2e
-def test_under_binder_a_failing_cell_shows_no_traceback(
-    binder_server: tuple[str, Path], binder_page: Page
-) -> None:
-    url, repo = binder_server
+def test_under_binder_a_failing_cell_shows_no_traceback(binder_server: BinderSite, binder_page: Page) -> None:
+    url, repo = binder_server.url, binder_server.repo
     write_failing_notebook(repo / "failing.ipynb")
     binder_page.goto(f"{url}voila/render/failing.ipynb")
     binder_page.wait_for_selector("#loading", state="detached", timeout=60_000)
@@ -235,10 +247,8 @@ def test_under_binder_a_failing_cell_shows_no_traceback(
 
 
 @pytest.mark.e2e
-def test_under_binder_only_images_are_served_as_files(
-    binder_server: tuple[str, Path], binder_page: Page
-) -> None:
-    url, repo = binder_server
+def test_under_binder_only_images_are_served_as_files(binder_server: BinderSite, binder_page: Page) -> None:
+    url, repo = binder_server.url, binder_server.repo
     (repo / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     files = f"{url}voila/files/"
 
@@ -246,3 +256,111 @@ def test_under_binder_only_images_are_served_as_files(
     assert binder_page.request.get(files + "voila.json").status == 403
     assert binder_page.request.get(files + "pyproject.toml").status == 403
     assert binder_page.request.get(files + "data/guidance.toml").status == 403
+
+
+@pytest.mark.e2e
+def test_under_binder_the_app_sends_its_policy_and_asks_no_other_host_for_anything(
+    binder_server: BinderSite, binder_page: Page
+) -> None:
+    """Every request the page attempts, through every step, is to this server: no Font Awesome
+    from cdn.jsdelivr.net, no MathJax from cdnjs.cloudflare.com (the lab template's defaults)."""
+    requests: list[Request] = []
+    binder_page.context.on("request", lambda request: requests.append(request))
+    response = binder_page.goto(f"{binder_server.url}voila/render/{binder_notebook()}")
+    assert response is not None
+    # The standalone app's policy, sent by the server extension too (binder/jupyter_server_config.py).
+    assert response.headers.get("content-security-policy") == app_policy()
+    wait_ready(binder_page)
+    if not binder_page.locator(".wb-situation-form").is_visible():  # another test may have added one
+        binder_page.locator(".wb-person-panel button", has_text="Add a person").click()
+    add_person(binder_page, "Sam")
+    steps = open_every_step(binder_page)
+    assert_no_traceback(binder_page)
+    binder_page.wait_for_load_state("networkidle")
+
+    outside = beyond_this_machine(requests)
+    assert outside == [], f"the page asked for something beyond this machine: {outside}"
+    print(f"\nbinder route: {len(requests)} requests through {steps} steps, none to another host")
+
+
+def installed_lab_settings(venv: Path) -> dict:
+    """JupyterLab's settings overrides as installed in the environment (sys.prefix of the venv)."""
+    return json.loads((venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json").read_text())
+
+
+def installed_server_config(site: BinderSite) -> dict[str, object]:
+    """What the installed jupyter_server_config.py sets, loaded by the venv's own traitlets from the
+    repository root, where Binder starts the server."""
+    probe = (
+        "import json, sys\n"
+        "from jupyter_core.paths import jupyter_config_path\n"
+        "from traitlets.config.loader import PyFileConfigLoader\n"
+        "folder = next(p for p in jupyter_config_path() if p.startswith(sys.prefix))\n"
+        "c = PyFileConfigLoader('jupyter_server_config.py', path=folder).load_config()\n"
+        "print(json.dumps({'folder': folder, 'news_url': c.LabApp.news_url,\n"
+        "    'updates': c.LabApp.check_for_updates_class,\n"
+        "    'hook': callable(c.VoilaConfiguration.prelaunch_hook)}))\n"
+    )
+    python = site.venv / "bin" / "python"
+    result = subprocess.run(
+        [str(python), "-c", probe], cwd=site.repo, capture_output=True, text=True, timeout=60, check=True
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.mark.e2e
+def test_the_binder_image_has_jupyterlabs_news_and_update_checks_off(binder_server: BinderSite) -> None:
+    notification = installed_lab_settings(binder_server.venv)["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    config = installed_server_config(binder_server)
+    assert Path(str(config["folder"])) == binder_server.venv / "etc" / "jupyter"  # read by the server
+    assert config["news_url"] is None
+    assert config["updates"] == "jupyterlab.handlers.announcements.NeverCheckForUpdate"
+    assert config["hook"] is True
+
+
+@pytest.mark.e2e
+def test_under_binder_jupyterlab_opens_the_first_notebook_and_asks_no_other_host(
+    binder_server: BinderSite, binder_page: Page
+) -> None:
+    """The Lab link still works under the app's settings, and Lab neither fetches nor offers news."""
+    url = binder_server.url
+    requests: list[Request] = []
+    binder_page.context.on("request", lambda request: requests.append(request))
+    violations: list[str] = []
+    binder_page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    binder_page.goto(f"{url}lab/tree/notebooks/00_start_here.ipynb")
+    binder_page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    expect(binder_page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_attached(
+        timeout=60_000
+    )
+
+    # As the running server and Lab itself see them, not only as the files say.
+    page_config = binder_page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+    )
+    assert page_config["news"] == {"disabled": True}
+    # Lab's settings API applies overrides.json to the schema's defaults (no user settings yet).
+    notification = binder_page.request.get(
+        f"{url}lab/api/settings/@jupyterlab/apputils-extension:notification"
+    ).json()["schema"]["properties"]
+    assert (notification["fetchNews"]["default"], notification["checkForUpdates"]["default"]) == (
+        "false",
+        False,
+    )
+    binder_page.wait_for_load_state("networkidle")
+
+    assert violations == [], f"the Lab page broke a Content-Security-Policy: {violations}"
+    asked = [
+        request.url
+        for request in requests
+        if "/lab/api/news" in request.url or "/lab/api/update" in request.url
+    ]
+    assert asked == [], f"Lab asked for news or updates: {asked}"
+    outside = beyond_this_machine(requests)
+    assert outside == [], f"the Lab page asked for something beyond this machine: {outside}"

@@ -10,13 +10,16 @@ never hands out the workbook, no tracebacks, hostile text that stays text, and n
   a traceback.
 - Hostile text typed into every field that is shown back renders as text in Chromium: no dialog,
   no injected element.
-- No outbound network: during a whole journey, every request the browser makes is to 127.0.0.1, and
-  every socket of the Voila process and its kernels, sampled all along, is on loopback.
+- No outbound network: during a whole journey through every step, the browser attempts no request
+  to another host (not even one the page's Content-Security-Policy would refuse), the page carries
+  the app's policy, and every socket of the Voila process and its kernels, sampled all along, is on
+  loopback. A link cannot switch the page to one of Voila's templates that load from CDNs.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import stat
 import threading
@@ -31,7 +34,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from workbook.cli import main as cli_main
-from workbook.content import DATA_DIR
+from workbook.content import DATA_DIR, load_content
 from workbook.model import Goal, JournalEntry, JournalKind, Person, Relationship, Situation, WhatHappened
 from workbook.store import BACKUP_DIR_NAME, DB_NAME, HOME_ENV, Store
 
@@ -52,7 +55,6 @@ from .rig import (
 CANARY = "PRIVATE-CANARY-3d9b1e"  # written into the workbook, a backup and an export
 HOSTILE = '<img src=x onerror=alert(1)> <script>alert(1)</script> "><svg onload=alert(1)>'
 SAMPLE_EVERY_S = 0.05
-BLOCKED_BY_THE_PAGE = "csp"  # Playwright's failure text for a request the page's own policy refused
 
 
 def mode(path: Path) -> int:
@@ -302,6 +304,42 @@ def step(page: Page, caption: str) -> None:
     page.locator(".wb-stepper button", has_text=caption).first.click()
 
 
+def app_policy() -> str:
+    """The Content-Security-Policy voila.json gives the app: every route must send this one."""
+    settings = json.loads((REPO_ROOT / "voila.json").read_text())
+    return settings["Voila"]["tornado_settings"]["headers"]["Content-Security-Policy"]
+
+
+def open_every_step(page: Page) -> int:
+    """Open each step from its stepper button, as a person would, and wait until it shows.
+
+    Returns how many were opened, which is every step data/steps.toml names (asserted here, so a
+    stepper that lost a button cannot make a network check pass by showing less).
+    """
+    buttons = page.locator(".wb-stepper button")
+    expected = len(load_content().steps.pages())
+    expect(buttons).to_have_count(expected)
+    for index in range(expected):
+        buttons.nth(index).click()
+        expect(page.locator(f".wb-step-page .wb-step-{index}")).to_be_visible()
+    return expected
+
+
+def beyond_this_machine(requests: list[Request]) -> list[str]:
+    """Every request the browser attempted to a host other than 127.0.0.1.
+
+    A request the page's Content-Security-Policy refused counts too: Playwright reports it as an
+    attempt (failure "csp"), and only the policy stood between it and the network. The page must
+    not even ask.
+    """
+    addresses = [urlsplit(request.url) for request in requests]
+    return [
+        address.geturl()
+        for address in addresses
+        if address.scheme not in ("data", "blob") and address.hostname != "127.0.0.1"
+    ]
+
+
 def no_code_ran(page: Page, dialogs: list[str]) -> None:
     assert dialogs == [], f"hostile text ran as code: {dialogs}"
     assert page.locator("img[src='x']").count() == 0
@@ -324,7 +362,8 @@ def test_a_whole_journey_shows_hostile_text_as_text_and_makes_no_outbound_connec
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
     with ConnectionWatch(voila_pid) as watch:
-        page.goto(base)
+        response = page.goto(base)
+        assert response is not None and response.headers.get("content-security-policy") == app_policy()
         wait_ready(page)
         page.locator(".wb-person-panel button", has_text="Add a person").click()
         add_person(page, HOSTILE)  # and the form closes
@@ -368,7 +407,7 @@ def test_a_whole_journey_shows_hostile_text_as_text_and_makes_no_outbound_connec
             page.locator(".wb-upload").click()
         chooser.value.set_files(str(exported))
         expect(page.locator(".wb-import-preview")).to_contain_text(f"{HOSTILE} (already here)")
-        page.locator(".wb-replace input, .wb-data input[type=checkbox]").first.check()
+        page.get_by_label("Replace people who are already here", exact=False).check()
         page.locator(".wb-confirm-import").click()
         expect(page.locator(".wb-import-message")).to_contain_text("Imported")
 
@@ -389,29 +428,38 @@ def test_a_whole_journey_shows_hostile_text_as_text_and_makes_no_outbound_connec
         step(page, "Look after you")
         expect(page.locator(".wb-journal-entries")).to_contain_text(HOSTILE)
         page.screenshot(path=artifacts / "privacy-hostile-text.png", full_page=True)
+        steps = open_every_step(page)
         no_code_ran(page, dialogs)
         assert_no_traceback(page)
         time.sleep(0.5)  # a last sample after the final saves
     context.close()
 
-    # A request the page's Content-Security-Policy blocks never leaves the browser: no lookup, no
-    # connection. Anything else to a host other than this machine is an outbound connection.
-    outside = [
-        request.url
-        for request in requests
-        if urlsplit(request.url).scheme not in ("data", "blob")
-        and urlsplit(request.url).hostname != "127.0.0.1"
-        and request.failure != BLOCKED_BY_THE_PAGE
-    ]
-    assert outside == [], f"the browser reached beyond this machine: {outside[:10]}"
+    outside = beyond_this_machine(requests)
+    assert outside == [], f"the page asked for something beyond this machine: {outside[:10]}"
     assert sockets and all(urlsplit(url).hostname == "127.0.0.1" for url in sockets)
     assert watch.samples > 20 and any(c[2] for c in watch.seen), "the socket sampler saw nothing"
     assert watch.off_loopback() == [], f"the server's sockets left loopback: {watch.off_loopback()}"
     backups = list((home / BACKUP_DIR_NAME).glob("*.json"))
     assert len(backups) >= 2 and all(mode(path) == 0o600 for path in backups)  # the app's own, too
     print(
-        f"\nno network: {len(requests)} browser requests and {len(sockets)} websockets, none beyond "
-        f"127.0.0.1; {watch.samples} socket "
+        f"\nno network: {len(requests)} browser requests (every one of {steps} steps opened) and "
+        f"{len(sockets)} websockets, none beyond 127.0.0.1, none even attempted; {watch.samples} socket "
         f"samples of up to {watch.processes} processes, "
         f"{len(watch.seen)} distinct sockets, all loopback TCP"
     )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("template", ["classic", "reveal"])
+def test_a_link_cannot_switch_the_page_to_a_template_that_loads_from_cdns(
+    page: Page, private_app, template: str
+) -> None:
+    """Voila's classic and reveal templates link Font Awesome on cdn.jsdelivr.net; voila.json allows
+    no template override, so `?template=` in a link still gets the app's own page."""
+    base, _home, _files, _pid = private_app
+    response = page.request.get(f"{base}?template={template}", timeout=90_000)
+    body = response.body()
+    assert response.status == 200
+    assert b"wb-" in body or b"jupyter-config-data" in body, "the rig should have reached the app's page"
+    assert b"cdn.jsdelivr.net" not in body
+    assert b"cdnjs.cloudflare.com" not in body
