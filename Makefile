@@ -11,6 +11,9 @@ $(VENV)/.app: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e .
+	@# An editable install leaves pyproject's data-files out: link the app's Voila template (voila.json).
+	mkdir -p $(VENV)/share/jupyter/voila/templates
+	ln -sfn $(CURDIR)/share/jupyter/voila/templates/workbook $(VENV)/share/jupyter/voila/templates/workbook
 	@touch $@
 
 $(VENV)/.test: $(VENV)/.app deploy/jupyterhub/requirements.txt
@@ -18,6 +21,7 @@ $(VENV)/.test: $(VENV)/.app deploy/jupyterhub/requirements.txt
 	$(PY) -m pip install -q -r deploy/jupyterhub/requirements.txt
 	@command -v npm >/dev/null || { echo "npm is needed for the JupyterHub test (configurable-http-proxy)"; exit 1; }
 	npm install --prefix $(VENV)/node --no-fund --no-audit --loglevel=error configurable-http-proxy@5.3.0
+	npm install --prefix $(VENV)/node --no-fund --no-audit --loglevel=error --save-exact axe-core@4.14.1
 	@touch $@
 
 # Debian's Chromium drives the browser tests (a browser download cannot work here).
@@ -27,11 +31,10 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Serves on 127.0.0.1 to its owner only: prints the address to open, with a key made for this start
+# (workbook/launch.py), and opens it in the browser where there is one.
 app: $(VENV)/.app
-	@echo ""
-	@echo "  Reconnect Workbook is starting at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	@echo ""
-	$(VENV)/bin/voila notebooks/dashboard.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
+	@$(PY) -m workbook.launch --port=$(PORT)
 
 test: $(VENV)/.test browser
 	$(PY) -m ruff check workbook tests $(wildcard benchmarks)

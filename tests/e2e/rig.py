@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -53,11 +55,13 @@ __all__ = [
     "TRACEBACK_MARKERS",
     "StartVoila",
     "add_person",
+    "app_command",
     "assert_no_traceback",
     "free_port",
     "kernels_of",
     "log_tail",
     "new_phone_context",
+    "printed_address",
     "require_chromium",
     "shared_browser",
     "start_server",
@@ -209,7 +213,8 @@ def kernels_of(server_pid: int) -> dict[str, psutil.Process]:
 
 
 def voila_command(notebook: Path, port: int) -> list[str]:
-    """Standalone Voila exactly as docs/serving.md tells a person to run it, on a free port."""
+    """Standalone Voila as voila.json configures it, on a free port, without the token `make app` adds
+    (`app_command`): for tests of what the page does rather than of who may open it."""
     return [
         sys.executable,
         "-m",
@@ -219,6 +224,32 @@ def voila_command(notebook: Path, port: int) -> list[str]:
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
     ]
+
+
+def app_command(port: int) -> list[str]:
+    """The server exactly as `make app` starts it: the Makefile's own recipe, run by make, on a free port.
+
+    `-o .venv/.app` keeps make from reinstalling the package first, and `PY` is the Python running the
+    tests (the virtual environment's, under `make test`), so the launcher runs in the code under test.
+    """
+    if shutil.which("make") is None:
+        pytest.fail("`make` is needed to start the app as `make app` does", pytrace=False)
+    make = ["make", "-s", "--no-print-directory", "-o", ".venv/.app"]
+    return [*make, "app", f"PORT={port}", f"PY={sys.executable}"]
+
+
+PRINTED_ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+")
+
+
+def printed_address(log_path: Path, timeout_s: float = SERVER_START_TIMEOUT_S) -> str:
+    """The address with its token that the launcher prints for the person to open, once printed."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = PRINTED_ADDRESS.search(log_path.read_text(errors="replace") if log_path.exists() else "")
+        if found:
+            return found.group(0)
+        time.sleep(0.1)
+    pytest.fail(f"the server printed no address to open; its log ends:\n{log_tail(log_path)}", pytrace=False)
 
 
 def wait_ready(page: Page, cls: str = "wb-ready", timeout: int = 60_000) -> None:

@@ -1,9 +1,11 @@
-"""Kernels as voila.json runs them: pre-heated ahead of the visitor, gone when the tab closes.
+"""Kernels as `make app` runs them (voila.json, behind its token): pre-heated ahead of the visitor,
+gone when the tab closes.
 
 - A kernel Voila pre-heats builds the page before anyone asks; what it shows must still be what is
   stored when the person arrives (ui/visitor.py), or old words could be saved over new ones.
 - Closing the tab shuts its kernel down at once (Voila's beacon, with the `_xsrf` cookie that
-  workbook/serving.py sets), and the server still refuses that request from anywhere else.
+  workbook/serving.py sets), and the server still refuses that request from anywhere else, even
+  one that carries the login cookie.
 """
 
 from __future__ import annotations
@@ -25,14 +27,14 @@ from workbook.model import Goal, Relationship, Situation, WhatHappened
 from workbook.store import Store
 
 from .rig import (
-    DASHBOARD_NOTEBOOK,
     DESKTOP_VIEWPORT,
     REPO_ROOT,
+    app_command,
     free_port,
     kernels_of,
+    printed_address,
     start_server,
     stop_server,
-    voila_command,
     wait_ready,
 )
 
@@ -46,6 +48,7 @@ WAIT_S = 60.0
 @dataclass
 class Served:
     url: str
+    address: str  # the one `make app` prints, with its token
     port: int
     process: psutil.Process
     home: Path
@@ -80,14 +83,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     store.set_answer("Robin", QID, "words from before the server started")
     store.close()
     port = free_port()
+    log_path = tmp_path_factory.mktemp("kernels-log") / "voila.log"
     process = start_server(
-        voila_command(REPO_ROOT / DASHBOARD_NOTEBOOK, port),
+        app_command(port),
         port=port,
         cwd=REPO_ROOT,
         env={**os.environ, "WORKBOOK_HOME": str(home)},
-        log_path=tmp_path_factory.mktemp("kernels-log") / "voila.log",
+        log_path=log_path,
     )
-    yield Served(f"http://127.0.0.1:{port}/", port, psutil.Process(process.pid), home)
+    address = printed_address(log_path)
+    yield Served(f"http://127.0.0.1:{port}/", address, port, psutil.Process(process.pid), home)
     stop_server(process)
 
 
@@ -103,7 +108,7 @@ def test_a_preheated_page_shows_what_was_stored_after_it_was_built(browser: Brow
     context = browser.new_context(viewport=DESKTOP_VIEWPORT)
     try:
         page = context.new_page()
-        page.goto(served.url)
+        page.goto(served.address)
         wait_ready(page)
         assert page.evaluate(KERNEL_ID) == kernel_id, "the page did not come from the pre-heated kernel"
         expect(page.locator(f".wb-q-{QID} textarea")).to_have_value("words saved while the page waited")
@@ -124,7 +129,7 @@ def test_a_preheated_page_shows_what_was_stored_after_it_was_built(browser: Brow
 def test_closing_the_tab_shuts_its_kernel_down(browser: Browser, served: Served) -> None:
     context = browser.new_context(viewport=DESKTOP_VIEWPORT)
     page = context.new_page()
-    page.goto(served.url)
+    page.goto(served.address)
     wait_ready(page)
     kernel = served.kernels()[page.evaluate(KERNEL_ID)]
     assert "_xsrf" in {cookie["name"] for cookie in context.cookies()}
@@ -141,13 +146,20 @@ def test_a_shutdown_request_from_elsewhere_is_still_refused(browser: Browser, se
     context = browser.new_context(viewport=DESKTOP_VIEWPORT)
     try:
         page = context.new_page()
-        page.goto(served.url)
+        page.goto(served.address)
         wait_ready(page)
         kernel_id = page.evaluate(KERNEL_ID)
-        real = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
-        # Another site's page can make the browser send the real cookie, but cannot read it to put
-        # the token in the form; nor can it forge a cookie that matches a form it made up.
-        for headers in ({}, {"Cookie": "_xsrf=forged"}, {"Cookie": f"_xsrf={real}"}):
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+        real = cookies["_xsrf"]
+        # Signed in, so that what refuses these is the XSRF check (without the login cookie the
+        # server would refuse them anyway). Another site's page can make the browser send the real
+        # cookies, but cannot read them to put the token in the form, nor forge a matching pair.
+        login = next(f"{name}={value}" for name, value in cookies.items() if name.startswith("username-"))
+        signed_in = urllib.request.Request(f"{served.url}api/kernels/{kernel_id}", headers={"Cookie": login})
+        with urllib.request.urlopen(signed_in, timeout=10) as answer:
+            assert answer.status == 200, "the login cookie alone did not sign in"
+        for cookie in ("", "; _xsrf=forged", f"; _xsrf={real}"):
+            headers = {"Cookie": login + cookie}
             url = f"{served.url}voila/api/shutdown/{kernel_id}"
             request = urllib.request.Request(url, data=b"_xsrf=guess", method="POST", headers=headers)
             with pytest.raises(urllib.error.HTTPError) as refused:
