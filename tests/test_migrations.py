@@ -76,3 +76,13 @@ def test_a_version_1_export_imports_with_nothing_lost(tmp_path: Path) -> None:
         again = json.loads(dumps(store.export_people()))
     assert sorted(summary.added) == sorted(person["name"] for person in original["people"])
     assert again["people"] == original["people"]
+
+
+def test_an_upgraded_workbook_opens_on_its_first_person_and_remembers_a_choice(old_workbook: Path) -> None:
+    with Store(old_workbook) as store:
+        names = store.people()
+        assert store.chosen_person() == names[0]  # a version 1 file never chose anyone
+        store.choose_person(names[-1])
+    with Store(old_workbook) as store:
+        assert store.chosen_person() == names[-1]
+        assert store.people() == names

@@ -449,3 +449,82 @@ def test_the_export_is_ordered_the_same_every_time(store: Store) -> None:
     store.import_people([a_person("zoe"), a_person("Adam")])
     assert [person.name for person in store.export_people()] == ["Adam", "zoe"]
     assert json.loads(everyone(store))["people"][0]["name"] == "Adam"
+
+
+# --- who the workbook opens on -----------------------------------------------------------------
+
+
+def three_people(store: Store) -> None:
+    for name in ("Sam", "Alex", "Jo"):
+        store.add_person(a_situation(name))
+
+
+def test_with_no_choice_yet_it_opens_on_the_first_person(store: Store) -> None:
+    assert store.chosen_person() is None
+    three_people(store)
+    assert store.chosen_person() == "Alex"
+
+
+def test_the_chosen_person_is_remembered_across_a_restart(tmp_path: Path) -> None:
+    with Store(tmp_path / DB_NAME) as first:
+        three_people(first)
+        first.choose_person("Sam")
+    with Store(tmp_path / DB_NAME) as again:
+        assert again.chosen_person() == "Sam"
+        again.choose_person("Jo")
+        assert again.chosen_person() == "Jo"
+
+
+def test_choosing_someone_not_here_is_refused_and_keeps_the_choice(store: Store) -> None:
+    three_people(store)
+    store.choose_person("Sam")
+    with pytest.raises(PersonNotFound):
+        store.choose_person("Nobody")
+    assert store.chosen_person() == "Sam"
+
+
+def test_forgetting_the_choice_opens_on_the_first_again(store: Store) -> None:
+    three_people(store)
+    store.choose_person("Sam")
+    store.choose_person(None)
+    assert store.chosen_person() == "Alex"
+
+
+def test_deleting_the_chosen_person_falls_back_to_the_first_remaining(store: Store) -> None:
+    three_people(store)
+    store.choose_person("Alex")
+    store.delete_person("Alex")
+    assert store.chosen_person() == "Jo"
+    store.delete_everything()
+    assert store.chosen_person() is None
+
+
+def test_renaming_the_chosen_person_carries_the_choice(store: Store) -> None:
+    three_people(store)
+    store.choose_person("Sam")
+    store.update_situation("Sam", a_situation("Samira"))
+    assert store.chosen_person() == "Samira"
+
+
+def test_an_import_that_replaces_the_chosen_person_keeps_them_chosen(store: Store, tmp_path: Path) -> None:
+    three_people(store)
+    store.choose_person("Sam")
+    incoming = [Person(situation=a_situation("sam")), Person(situation=a_situation("Alex"))]
+    store.import_people(incoming, replace=True, backup_dir=tmp_path / "backups")
+    assert store.chosen_person() == "sam"  # the imported spelling, and a person who is here
+    assert store.has_person(store.chosen_person() or "")
+
+
+def test_an_import_that_replaces_others_leaves_the_choice_alone(store: Store, tmp_path: Path) -> None:
+    three_people(store)
+    store.choose_person("Jo")
+    store.import_people([Person(situation=a_situation("Alex"))], replace=True, backup_dir=tmp_path / "b")
+    assert store.chosen_person() == "Jo"
+
+
+def test_a_failed_import_leaves_the_choice_as_it_was(store: Store) -> None:
+    three_people(store)
+    store.choose_person("Sam")
+    with pytest.raises(PersonExists):
+        store.import_people([Person(situation=a_situation("Sam"))])
+    assert store.chosen_person() == "Sam"

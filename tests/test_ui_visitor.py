@@ -92,6 +92,9 @@ def test_reload_keeps_the_chosen_person_or_starts_as_a_new_session_would(tmp_pat
     session.reload()
     assert session.person == "Sam"
     session.reload(as_opened=True)
+    assert session.person == "Sam"  # a new session opens on the one chosen last
+    Store(tmp_path / "workbook.db").choose_person("Robin")  # chosen since, in another page
+    session.reload(as_opened=True)
     assert session.person == "Robin"
     Store(tmp_path / "workbook.db").delete_person("Robin")
     session.reload()

@@ -65,6 +65,7 @@ __all__ = [
     "ImportSummary",
     "Store",
     "default_home",
+    "remember_chosen_person",
 ]
 
 APP_NAME = "reconnect-workbook"
@@ -145,10 +146,23 @@ def create_schema(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def remember_chosen_person(db: sqlite3.Connection) -> None:
+    """Migration 2: who was chosen last, so every notebook and the dashboard open on them.
+
+    At most one row, pointing at the person's row rather than holding a copy of the name: a rename
+    carries the choice with it, and deleting them deletes it (the app then opens on the first)."""
+    db.execute(
+        """CREATE TABLE chosen_person (
+            only INTEGER PRIMARY KEY CHECK (only = 1),
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE
+        )"""
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Applied in order; the database's user_version is how many have run. Append, never edit.
-MIGRATIONS: list[Migration] = [create_schema]
+MIGRATIONS: list[Migration] = [create_schema, remember_chosen_person]
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -204,6 +218,24 @@ class Store:
         """Everything held about one person, events and journal sorted by time."""
         with self._snapshot() as db:
             return _load_person(db, _person_id(db, name))
+
+    def chosen_person(self) -> str | None:
+        """Who to open on: the person chosen last if they are still here, else the first person
+        (after a deletion, or in a workbook that never chose), else no one."""
+        with self._snapshot() as db:
+            chosen = _chosen_name(db)
+            if chosen is not None:
+                return chosen
+            names = sorted((row["name"] for row in db.execute(_ALL_PEOPLE)), key=lambda n: (n.casefold(), n))
+        return names[0] if names else None
+
+    def choose_person(self, name: str | None) -> None:
+        """Remember who was chosen, so the next notebook (or a restart) opens on them; None forgets."""
+        with self._tx("remember who you chose") as db:
+            if name is None:
+                db.execute("DELETE FROM chosen_person")
+            else:
+                _remember_chosen(db, _person_id(db, name))
 
     def delete_person(self, name: str) -> None:
         with self._tx("delete this person") as db:
@@ -315,6 +347,7 @@ class Store:
                     "Import again choosing to replace them (a backup is saved first), "
                     "or rename them in the file."
                 )
+            chosen = (_chosen_name(db) or "").casefold()
             backup = None
             if clashes:
                 folder = backup_dir if backup_dir is not None else self.home / BACKUP_DIR_NAME
@@ -322,7 +355,9 @@ class Store:
             for person in people:
                 if person.name.casefold() in existing:
                     db.execute("DELETE FROM people WHERE id = ?", (existing[person.name.casefold()],))
-                _insert_person(db, person)
+                person_id = _insert_person(db, person)
+                if chosen and person.name.casefold() == chosen:  # replaced: still the one chosen
+                    _remember_chosen(db, person_id)
         added = tuple(person.name for person in people if person.name not in clashes)
         return ImportSummary(added=added, replaced=tuple(clashes), backup=backup)
 
@@ -511,6 +546,21 @@ def _person_id(db: sqlite3.Connection, name: str) -> int:
     if row is None:
         raise PersonNotFound(f'There is no one called "{name}" in this workbook.')
     return int(row["id"])
+
+
+def _chosen_name(db: sqlite3.Connection) -> str | None:
+    row = db.execute(
+        "SELECT people.name FROM chosen_person JOIN people ON people.id = chosen_person.person_id"
+    ).fetchone()
+    return None if row is None else str(row["name"])
+
+
+def _remember_chosen(db: sqlite3.Connection, person_id: int) -> None:
+    db.execute(
+        """INSERT INTO chosen_person (only, person_id) VALUES (1, ?)
+           ON CONFLICT (only) DO UPDATE SET person_id = excluded.person_id""",
+        (person_id,),
+    )
 
 
 def _refuse_clash(db: sqlite3.Connection, name: str, except_id: int | None = None) -> None:

@@ -5,7 +5,8 @@ person who opens the page gets it without waiting for Python, the imports and th
 kernel read from the workbook is as old as the kernel, though: answers changed in another tab since
 would show stale, and a stale text box typed into would save its old words over the new ones. So a
 pre-heated kernel waits here for the request (Voila sends its details on `/voila/query/<kernel>`, as
-`voila.utils.wait_for_request` reads them) and then the session reads everything again.
+`voila.utils.wait_for_request` reads them) and then the session reads everything again, the person
+chosen last among it (in step 0, say, after this kernel was built), so the page opens on them.
 
 Anywhere else (JupyterLab, nbval, a kernel Voila started for a request, the Binder route) there is
 nothing to wait for. This module speaks to Voila directly rather than importing `voila.utils`, which
