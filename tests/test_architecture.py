@@ -56,9 +56,10 @@ FORBIDDEN_CALLS = {"open", "now", "today", "utcnow", "read_text", "read_bytes", 
 # Layers, lowest first: a module may import its own layer or lower ones, never a higher one.
 LAYERS = [
     CORE,
-    {"workbook.calendar", "workbook.chart", "workbook.content", "workbook.transfer"},
+    {"workbook.calendar", "workbook.chart", "workbook.content", "workbook.transfer"}
+    | {"workbook.csv_export", "workbook.locked", "workbook.frames", "workbook.report"},
     {"workbook.store", "workbook.migrations"},
-    {"workbook.cli", "workbook.__main__", "workbook", "workbook.serving"},
+    {"workbook.cli", "workbook.__main__", "workbook", "workbook.serving", "workbook.launch"},
     {"workbook.ui"},
 ]
 

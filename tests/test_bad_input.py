@@ -208,7 +208,7 @@ def studio(session) -> MessageStudio:
 @pytest.fixture
 def journal(session, monkeypatch) -> JournalView:
     """The journal, its mood chart stubbed (tests/test_ui_journal.py draws it) so examples run fast."""
-    monkeypatch.setattr(journal_module, "mood_chart_png", lambda *args, **kwargs: b"\x89PNG")
+    monkeypatch.setattr(journal_module, "mood_chart_pngs", lambda *args, **kwargs: (b"\x89PNG", b"\x89PNG"))
     return JournalView(session)
 
 
@@ -236,7 +236,7 @@ def test_free_text_answers(workbook, session, answer_forms, question, text):
 def timeline(session, monkeypatch) -> TimelineView:
     """The timeline, its picture stubbed: tests/test_chart.py draws odd logs, and a chart that fails
     is caught by the view anyway. Here it would only make each example slow."""
-    monkeypatch.setattr(chart_module, "timeline_png", lambda *args, **kwargs: b"\x89PNG")
+    monkeypatch.setattr(chart_module, "timeline_pngs", lambda *args, **kwargs: (b"\x89PNG", b"\x89PNG"))
     return TimelineView(session)
 
 

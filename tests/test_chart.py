@@ -8,7 +8,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from workbook.chart import describe_timeline, draw_timeline, timeline_png
+from workbook.chart import (
+    DARK_PALETTE,
+    LIGHT_PALETTE,
+    ChartPalette,
+    describe_timeline,
+    draw_timeline,
+    timeline_png,
+    timeline_pngs,
+)
 from workbook.content import load_content
 from workbook.guidance import assess
 from workbook.model import (
@@ -166,3 +174,94 @@ def test_ten_thousand_events_draw_fast(count):
     elapsed = time.perf_counter() - started
     print(f"{count} events: {elapsed:.2f} s, {len(png):,} bytes")
     assert png.startswith(b"\x89PNG")
+
+
+# --- Light and dark ------------------------------------------------------------------------------
+
+
+def _relative_luminance(colour: str | tuple[float, ...]) -> float:
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio, as axe-core computes it for text."""
+    high, low = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+TEXT_ROLES = ("ink", "muted")  # drawn as text on the chart
+MARK_ROLES = ("sent", "met", "warm", "neutral", "cold", "asked_to_stop", "said_no", "blocked", "flag", "line")
+
+
+@pytest.mark.parametrize("palette", [LIGHT_PALETTE, DARK_PALETTE], ids=["light", "dark"])
+def test_each_palette_reads_on_its_own_background(palette: ChartPalette):
+    """Text 4.5:1 (WCAG AA), marks 3:1 (non-text contrast) — or, on white, an ink outline that is."""
+    for role in TEXT_ROLES:
+        assert contrast(getattr(palette, role), palette.background) >= 4.5, role
+    for role in MARK_ROLES:
+        ratio = contrast(getattr(palette, role), palette.background)
+        outlined = contrast(palette.ink, palette.background) >= 4.5  # markers carry an ink edge
+        assert ratio >= 3.0 or (outlined and palette is LIGHT_PALETTE), f"{role}: {ratio:.2f}"
+    assert contrast(palette.ink, palette.background) >= 7  # the axes and the title
+
+
+def test_the_dark_chart_matches_the_app_dark_page():
+    from workbook.ui.theme import DARK, LIGHT
+
+    assert DARK_PALETTE.background == DARK["bg"]
+    assert LIGHT_PALETTE.background == LIGHT["bg"]
+
+
+def _pixels(png: bytes):
+    import io
+
+    from matplotlib import image
+
+    return image.imread(io.BytesIO(png), format="png")
+
+
+def test_light_and_dark_pictures_come_from_one_drawing_with_the_layout_worked_out_once(monkeypatch):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    runs = []
+    original = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(
+        ConstrainedLayoutEngine, "execute", lambda self, fig: runs.append(1) or original(self, fig)
+    )
+    subject = person(THREE)
+    light, dark = timeline_pngs(subject, assess(subject, TODAY, RULES), TODAY, RULES)
+    assert len(runs) == 1  # the dark picture reuses the light one's layout
+    light_px, dark_px = _pixels(light), _pixels(dark)
+    assert light_px.shape == dark_px.shape
+    assert light_px[2, 2, :3].tolist() == pytest.approx([1.0, 1.0, 1.0])  # white corner
+    assert _relative_luminance(tuple(float(c) for c in dark_px[2, 2, :3])) < 0.02  # a dark corner
+
+
+def test_recolouring_gives_the_picture_drawn_in_dark_from_the_start():
+    """Every colour on the chart comes from the palette: none is left in its light colour."""
+    import numpy as np
+
+    subject = person(THREE + (Event(EventKind.SAID_NO, datetime(2026, 5, 22, 9), Channel.TEXT),))
+    assessment = assess(subject, TODAY, RULES)
+    recoloured = _pixels(timeline_pngs(subject, assessment, TODAY, RULES)[1])
+    direct = _pixels(timeline_png(subject, assessment, TODAY, RULES, palette=DARK_PALETTE))
+    differs = np.abs(recoloured - direct).max(axis=2) > 0.02
+    assert differs.mean() < 0.001, f"{differs.mean():.2%} of the pixels differ"
+
+
+def test_a_palette_that_splits_a_shared_colour_is_refused():
+    from dataclasses import replace
+
+    from workbook.chart import recolour
+
+    subject = person(THREE)
+    figure = draw_timeline(subject, assess(subject, TODAY, RULES), TODAY, RULES)
+    split = replace(DARK_PALETTE, warm="#ff0000")  # warm and met share a colour in the light palette
+    with pytest.raises(ValueError, match="shared"):
+        recolour(figure, LIGHT_PALETTE, split)

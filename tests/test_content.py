@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from workbook.content import load_content, read_toml
+from workbook.content.help import BinderNotice, binder_notice_from_mapping
 from workbook.content.questionnaire import questionnaire_from_mapping, templates_from_mapping
 from workbook.errors import ContentError, InvalidInput
 from workbook.model import CORE_IDS, MAX_TEXT_LENGTH, Goal, WhatHappened
@@ -459,3 +460,50 @@ def test_templates_for_returns_only_the_suitable_ones_best_first():
     )
     assert templates_for(templates, Goal.CLOSURE, WhatHappened.OTHER) == (closure, apology)
     assert templates_for(templates, Goal.FRIENDSHIP, WhatHappened.OTHER) == (closure,)
+
+
+# --- The Binder notice (data/help.toml [binder]) ---------------------------------------------
+
+_BINDER_OK = {
+    "title": "For trying",
+    "paragraphs": ["It is deleted when you close the tab.", "Keep a copy."],
+    "download": "Download what I wrote",
+}
+
+
+def test_the_real_binder_notice_loads_with_its_words_joined_on_one_line():
+    notice = load_content().binder_notice
+    assert notice.title and notice.download and 1 <= len(notice.paragraphs) <= 3
+    assert all("\n" not in text and "  " not in text for text in (notice.title, *notice.paragraphs))
+
+
+def test_a_good_binder_table_reads_as_written():
+    notice = binder_notice_from_mapping({"binder": _BINDER_OK}, "help.toml")
+    assert notice == BinderNotice(
+        "For trying", ("It is deleted when you close the tab.", "Keep a copy."), "Download what I wrote"
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        (None, ["help.toml, [binder]", "missing"]),
+        ({**_BINDER_OK, "title": " "}, ["[binder]", "title"]),
+        ({**_BINDER_OK, "download": 3}, ["[binder]", "download"]),
+        ({**_BINDER_OK, "paragraphs": "One text."}, ["[binder]", "paragraphs"]),
+        ({**_BINDER_OK, "paragraphs": []}, ["[binder]", "paragraphs"]),
+        ({**_BINDER_OK, "paragraphs": ["One. Two.", "Three. Four."]}, ["[binder]", "3 sentences", "4"]),
+        (
+            {**_BINDER_OK, "paragraphs": ["Download reconnect-workbook.json first."]},
+            ["'reconnect-workbook.json'"],
+        ),
+        ({**_BINDER_OK, "paragraphs": ["Run `pip install .` at home."]}, ["[binder]", "plain words"]),
+        ({**_BINDER_OK, "download": "Open it in Jupyter"}, ["'Jupyter'", "plain words"]),
+    ],
+)
+def test_a_malformed_binder_table_is_refused_naming_what_is_wrong(table, words):
+    mapping = {} if table is None else {"binder": table}
+    with pytest.raises(ContentError) as caught:
+        binder_notice_from_mapping(mapping, "help.toml")
+    for word in words:
+        assert word in str(caught.value)

@@ -240,7 +240,8 @@ def test_a_person_deleted_in_the_other_window_is_never_a_crash_and_never_comes_b
 
     press(next(each for each in everything if isinstance(each, w.Button) and each.description == "Edit"))
     assert "no one called" in find("wb-situation-form").children[-1].value
-    find("wb-q-decision_reason").children[2].value = "typed after the delete"
+    field = find("wb-q-decision_reason")
+    next(c for c in field.children if isinstance(c, (w.Text, w.Textarea))).value = "typed after the delete"
     assert "no one called" in find("wb-q-decision_reason").children[-1].value
     find("wb-draft").value = "a draft after the delete"
     assert "no one called" in find("wb-draft-message").value

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import date, datetime
 
+import ipywidgets
 import pytest
 
 from workbook.content import load_content
@@ -448,3 +449,108 @@ def test_the_person_form_asks_about_safety_apart_saying_why(session):
     texts = [getattr(c, "value", "") for c in walk(panel.form.widget)]
     assert any("About safety" in str(t) for t in texts)
     assert any("some situations need a different kind of help" in str(t) for t in texts)
+
+
+# ----------------------------------------------------------------------------- remembered person
+
+
+def three_people(path) -> Session:
+    """A workbook file with three people, opened as one kernel opens it."""
+    session = Session(Store(path), clock=lambda: NOW)
+    for name in ("Sam", "Alex", "Jo"):
+        add(session, name)
+    return session
+
+
+def another_kernel(path) -> Session:
+    """What the next notebook (or the dashboard) opens: its own session over the same file."""
+    return Session(Store(path), clock=lambda: NOW)
+
+
+def person_selectors(widget) -> list:
+    """Every person dropdown drawn inside a widget tree (the dashboard keeps its panel inside)."""
+    found = [widget] if isinstance(widget, ipywidgets.Dropdown) and widget.description == "Person" else []
+    for child in getattr(widget, "children", ()):
+        found += person_selectors(child)
+    return found
+
+
+def test_choosing_in_one_page_opens_every_next_page_on_that_person(tmp_path):
+    path = tmp_path / "workbook.db"
+    first = three_people(path)
+    first.choose("Alex")
+    panel = PersonPanel(first)
+    panel.selector.value = "Sam"  # as a person picks them in step 0
+    step_two = another_kernel(path)
+    assert step_two.person == "Sam"
+    assert PersonPanel(step_two).selector.value == "Sam"
+    form = AnswerForm(load_content().questionnaire.section("motives"), step_two)
+    qid, field = next((k, f) for k, f in form.fields.items() if f.question.kind.value == "text")
+    field.control.value = "about Sam"
+    assert step_two.store.answers("Sam")[qid] == "about Sam"
+    assert qid not in step_two.store.answers("Alex")
+
+
+def test_a_page_built_ahead_of_its_visitor_opens_on_the_choice_made_since(tmp_path):
+    path = tmp_path / "workbook.db"
+    three_people(path).choose("Alex")
+    ahead = another_kernel(path)  # a pre-heated dashboard kernel, built before anyone came
+    app = Dashboard(ahead)
+    another_kernel(path).choose("Jo")  # meanwhile, in step 0
+    ahead.reopen()
+    ahead.reload(as_opened=True)  # the visitor arrives
+    assert ahead.person == "Jo"
+    assert [selector.value for selector in person_selectors(app.widget)] == ["Jo"]
+
+
+def test_deleting_the_chosen_person_opens_the_next_page_on_the_first_remaining(tmp_path):
+    path = tmp_path / "workbook.db"
+    session = three_people(path)
+    session.choose("Alex")
+    page = DataPage(session)
+    page.delete_person.click()
+    page.confirm_yes.click()
+    assert session.person == "Jo"
+    assert another_kernel(path).person == "Jo"
+
+
+def test_renaming_the_chosen_person_opens_the_next_page_on_the_new_name(tmp_path):
+    path = tmp_path / "workbook.db"
+    session = three_people(path)
+    session.choose("Sam")
+    panel = PersonPanel(session)
+    panel.form.open("Sam")
+    panel.form.name.value = "Samira"
+    assert panel.form.submit()
+    assert another_kernel(path).person == "Samira"
+
+
+def test_an_import_replacing_the_chosen_person_keeps_the_next_page_on_them(tmp_path):
+    path = tmp_path / "workbook.db"
+    session = three_people(path)
+    session.choose("Sam")
+    replacement = Session(Store(memory=True), clock=lambda: NOW)
+    add(replacement, "Sam")
+    page = DataPage(session)
+    upload(page, dumps(replacement.store.export_people()).encode())
+    page.replace.value = True
+    page.confirm_import.click()
+    assert "replaced Sam" in page.import_message.value
+    assert session.person == "Sam"
+    assert another_kernel(path).person == "Sam"
+
+
+def test_a_choice_that_cannot_be_stored_still_holds_in_the_page(tmp_path, monkeypatch):
+    from workbook.errors import StoreError
+
+    path = tmp_path / "workbook.db"
+    session = three_people(path)
+    session.choose("Alex")
+
+    def busy(_name):
+        raise StoreError("Could not remember who you chose: the workbook is busy.")
+
+    monkeypatch.setattr(session.store, "choose_person", busy)
+    session.choose("Jo")
+    assert session.person == "Jo"
+    assert another_kernel(path).person == "Alex"

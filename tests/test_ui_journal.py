@@ -136,11 +136,13 @@ def test_the_journal_follows_the_chosen_person() -> None:
 
 def test_unsent_letters_are_said_never_to_be_sent() -> None:
     view, _clock = a_view()
-    texts = [
-        child.value
-        for child in view.body.children
-        if hasattr(child, "value") and isinstance(child.value, str)
-    ]
+
+    def under(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from under(child)
+
+    texts = [child.value for child in under(view.body) if isinstance(getattr(child, "value", None), str)]
     assert any("never sent" in text for text in texts)
 
 

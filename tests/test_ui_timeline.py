@@ -36,6 +36,7 @@ READY = {key: 4 for key in CORE_IDS} | {
 
 
 REAL_PNG = workbook.chart.timeline_png
+REAL_PNGS = workbook.chart.timeline_pngs
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,13 @@ def quick_chart(monkeypatch):
         workbook.chart.draw_timeline(person, assessment, today, rules or load_content().rules, shape)
         return b"\x89PNG not encoded in these tests"
 
+    def build_only_both(
+        person, assessment, today, rules=None, shape=workbook.chart.WIDE, dpi=110, palettes=()
+    ):
+        return (build_only(person, assessment, today, rules, shape), b"\x89PNG dark, not encoded")
+
     monkeypatch.setattr(workbook.chart, "timeline_png", build_only)
+    monkeypatch.setattr(workbook.chart, "timeline_pngs", build_only_both)
 
 
 @pytest.fixture
@@ -351,10 +358,14 @@ def test_the_chart_is_redrawn_once_per_change(session, monkeypatch):
 
 def test_the_chart_offers_a_wide_and_a_phone_picture_with_alt_text(session, monkeypatch):
     monkeypatch.setattr(workbook.chart, "timeline_png", REAL_PNG)
+    monkeypatch.setattr(workbook.chart, "timeline_pngs", REAL_PNGS)
     view = TimelineView(session)
     (output,) = view.chart.outputs
     picture = output["data"]["text/html"]
-    assert picture.count("data:image/png;base64,iVBORw0KGgo") == 2  # both real PNGs
+    assert (
+        picture.count("data:image/png;base64,iVBORw0KGgo") == 4
+    )  # real PNGs: wide and phone, light and dark
+    assert "wb-chart-light" in picture and "wb-chart-dark" in picture
     assert '<source media="(max-width: 600px)"' in picture
     assert "Contact timeline" in output["data"]["text/plain"]  # the alt text, for screen readers
 

@@ -1,14 +1,26 @@
-"""Reads data/help.toml: the help routes, each with its source. A route without a source is refused."""
+"""Reads data/help.toml: the help routes, each with its source. A route without a source is refused.
+
+Also the words of the notice a Binder session shows at the top of the dashboard ([binder]).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ContentError
 from ..messages import HelpPage, HelpRoute
 
-__all__ = ["KINDS", "PAGES", "help_pages_from_mapping", "help_routes_from_mapping"]
+__all__ = [
+    "KINDS",
+    "PAGES",
+    "BinderNotice",
+    "binder_notice_from_mapping",
+    "help_pages_from_mapping",
+    "help_routes_from_mapping",
+]
 
 # The pages DESIGN.md asks for: for your own safety, and for "they are afraid / there is an order".
 PAGES = ("own_safety", "their_fear")
@@ -71,3 +83,48 @@ def help_pages_from_mapping(
         chosen = tuple(r for r in routes if r.kinds & set(kinds))
         pages[key] = HelpPage(title.strip(), tuple(" ".join(x.split()) for x in paragraphs), chosen)
     return pages
+
+
+@dataclass(frozen=True)
+class BinderNotice:
+    """What the dashboard says on Binder: a session there is for trying, and it does not last."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    download: str  # the caption of the one-click download of everything written
+
+
+MAX_NOTICE_SENTENCES = 3  # calm and short: the issue asks for two or three short sentences
+# What a person should never have to read there: a file name or a command.
+_TECHNICAL = re.compile(
+    r"`|\b[\w-]+\.(?:json|toml|ipynb|py|csv|txt)\b|\b(?:pip|python|voila|jupyter)\b", re.I
+)
+
+
+def binder_notice_from_mapping(mapping: Mapping[str, Any], source: str = "help.toml") -> BinderNotice:
+    """The [binder] table, checked: a title, at most three sentences in all, a download caption."""
+    where = f"{source}, [binder]"
+    table = mapping.get("binder")
+    if not isinstance(table, Mapping):
+        raise ContentError(f"{where}: this table is missing.")
+    title, paragraphs, download = table.get("title"), table.get("paragraphs"), table.get("download")
+    for key, value in (("title", title), ("download", download)):
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(f"{where}: {key} must be some text in quotes.")
+    if (
+        not isinstance(paragraphs, list)
+        or not paragraphs
+        or not all(isinstance(x, str) and x.strip() for x in paragraphs)
+    ):
+        raise ContentError(f"{where}: paragraphs must be a list of texts.")
+    words = [" ".join(x.split()) for x in (title, *paragraphs, download)]
+    sentences = sum(len(re.findall(r"[.!?](?:\s|$)", text)) for text in words[1:-1])
+    if sentences > MAX_NOTICE_SENTENCES:
+        raise ContentError(f"{where}: keep it to {MAX_NOTICE_SENTENCES} sentences (it has {sentences}).")
+    for text in words:
+        found = _TECHNICAL.search(text)
+        if found:
+            raise ContentError(
+                f"{where}: '{found.group(0)}' is a file name or a command; say it in plain words."
+            )
+    return BinderNotice(words[0], tuple(words[1:-1]), words[-1])

@@ -16,9 +16,10 @@ from .session import Session, get_session, set_session
 
 __all__ = [
     "Session",
+    "check_ins",
+    "contact_log",
     "dashboard",
     "footer",
-    "data_page",
     "get_session",
     "journal",
     "message_studio",
@@ -35,9 +36,10 @@ __all__ = [
 
 
 def _page(*children: w.Widget, name: str) -> w.VBox:
+    from .aria import aria_script
     from .theme import stylesheet
 
-    box = w.VBox([stylesheet(), *children])
+    box = w.VBox([stylesheet(), *children, aria_script()])
     box.add_class("wb-section")
     box.add_class(f"wb-page-{name}")
     return box
@@ -77,7 +79,7 @@ def message_studio() -> w.VBox:
 def timeline() -> w.VBox:
     from .timeline import TimelineView
 
-    return _page(TimelineView(get_session()).widget, name="timeline")
+    return _page(TimelineView(get_session(), heading_level=2).widget, name="timeline")  # under the h1
 
 
 def plan() -> w.VBox:
@@ -92,12 +94,6 @@ def journal() -> w.VBox:
     return _page(JournalView(get_session()).widget, name="journal")
 
 
-def data_page() -> w.VBox:
-    from .data import DataPage
-
-    return _page(DataPage(get_session()).widget, name="data")
-
-
 def dashboard() -> None:
     """Show the whole app on one page (what Voila serves), and mark it ready once displayed.
 
@@ -109,10 +105,11 @@ def dashboard() -> None:
     from ..errors import WorkbookError
     from . import visitor
     from .app import Dashboard
+    from .aria import aria_script
     from .theme import note, stylesheet
 
     def trouble(error: WorkbookError) -> w.VBox:  # e.g. a damaged workbook file: what to do
-        return w.VBox([stylesheet(), note(str(error), "error")]).add_class("wb-app")
+        return w.VBox([stylesheet(), note(str(error), "error"), aria_script()]).add_class("wb-app")
 
     ahead = visitor.pending()
     try:
@@ -171,6 +168,29 @@ def where_stored() -> w.VBox:
         note("Only your user account can open that folder. Set WORKBOOK_HOME to keep it elsewhere.", "help"),
         name="privacy",
     )
+
+
+def contact_log(*, everyone: bool = False):
+    """The chosen person's contact log as a pandas table (everyone's with `everyone=True`), to sort,
+    filter or plot in JupyterLab. pandas loads here, on the first call, never before."""
+    from ..frames import contact_log as frame
+
+    return frame(_people(everyone))
+
+
+def check_ins(*, everyone: bool = False):
+    """The weekly check-ins (mood 1 to 5) as a pandas table, like `contact_log`."""
+    from ..frames import check_ins as frame
+
+    return frame(_people(everyone))
+
+
+def _people(everyone: bool) -> list:
+    session = get_session()
+    if everyone:
+        return session.store.export_people()
+    person = session.current()
+    return [] if person is None else [person]
 
 
 def summary() -> str:

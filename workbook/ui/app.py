@@ -2,6 +2,8 @@
 
 Layout, top to bottom, in one column that also fits a phone: the header, the person panel (selector,
 add, counters), the readiness card (always in view), a row of step buttons, and the chosen step.
+Landmarks, for a screen reader's "jump to": the header is the banner, the step buttons the
+navigation, the chosen step the main content, the help at the end the contentinfo (aria.py).
 Steps are built the first time they are opened, so the page is interactive as soon as the header,
 the person panel and the card are drawn. The root carries `wb-app`, and `wb-ready` once displayed.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from .aria import ASIDE, BANNER, MAIN, NAV, PEOPLE, aria_script
+from .binder_notice import binder_notice
 from .fields import AnswerForm
 from .help import help_footer
 from .person import PersonPanel
@@ -64,6 +68,7 @@ class Dashboard:
             style={"button_width": "auto"},
         )
         self.stepper.add_class("wb-stepper")
+        self.stepper.add_class(NAV)
         self.page = w.VBox()
         self.page.add_class("wb-step-page")
         self.next_button = w.Button(description="Next step", icon="arrow-right")
@@ -80,17 +85,23 @@ class Dashboard:
                 ),
             ]
         )
-        header.add_class("wb-header")
+        header.add_class(BANNER)
+        people = PersonPanel(session).widget
+        people.add_class(PEOPLE)
+        self.card.widget.add_class(ASIDE)
+        main = w.VBox([self.page, self.next_button])  # the step itself: the main landmark
+        main.add_class(MAIN)
         self.widget = w.VBox(
             [
                 stylesheet(),
                 header,
-                PersonPanel(session).widget,
+                *binder_notice(session),  # on Binder only: the session is temporary (issue 16)
+                people,
                 self.card.widget,
                 self.stepper,
-                self.page,
-                self.next_button,
-                help_footer(session.content.help_routes),
+                main,
+                help_footer(session.content.help_routes),  # a <footer>: the contentinfo landmark
+                aria_script(),  # roles and group names ipywidgets cannot set (aria.py)
             ]
         )
         self.widget.add_class("wb-app")
@@ -98,7 +109,9 @@ class Dashboard:
 
     def show(self, index: int) -> None:
         if index not in self._pages:
-            page = build_page(self.session, self.steps[index][1])
+            caption, parts = self.steps[index]
+            # Headings in order: the title is the h1, the step the h2, what it holds h3 and below.
+            page = w.VBox([heading(caption, 2), build_page(self.session, parts)])
             page.add_class(f"wb-step-{index}")
             self._pages[index] = page
         self.page.children = [self._pages[index]]

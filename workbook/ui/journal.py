@@ -12,65 +12,82 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from collections.abc import Sequence
 
 import ipywidgets as w
 
 from ..answer_keys import JOURNAL_DRAFT_ID
+from ..chart import DARK_PALETTE, LIGHT_PALETTE, ChartPalette, figure_pngs
 from ..errors import PersonNotFound, WorkbookError
 from ..model import JournalEntry, JournalKind, short_datetime
-from .plan import set_note
+from .fields import choice_field, long_text_field, text_field
 from .session import Session
 from .theme import note
+from .view import Message, View
 
-__all__ = ["JournalView", "mood_chart_png"]
+__all__ = ["JournalView", "mood_chart_png", "mood_chart_pngs"]
 
 
-def mood_chart_png(check_ins: Sequence[JournalEntry], moods: Sequence[str]) -> bytes:
-    """A small line chart of mood over time, as PNG bytes (a Figure, never pyplot's global state)."""
+def mood_chart_png(
+    check_ins: Sequence[JournalEntry], moods: Sequence[str], palette: ChartPalette = LIGHT_PALETTE
+) -> bytes:
+    """A small line chart of mood over time, as PNG bytes, in one palette."""
+    return mood_chart_pngs(check_ins, moods, (palette,))[0]
+
+
+def mood_chart_pngs(
+    check_ins: Sequence[JournalEntry],
+    moods: Sequence[str],
+    palettes: Sequence[ChartPalette] = (LIGHT_PALETTE, DARK_PALETTE),
+) -> tuple[bytes, ...]:
+    """The mood chart once per palette (light and dark by default), drawn once and recoloured.
+
+    A Figure, never pyplot's global state; every colour comes from the palette, so the dark picture
+    is the light one recoloured (workbook/chart.py's `figure_pngs`)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5.5, 2.6), dpi=100, layout="constrained")
-    try:
-        axes = figure.add_subplot()
-        axes.plot([e.at for e in check_ins], [e.mood for e in check_ins], marker="o", color="#1d4ed8")
-        axes.set_ylim(0.6, 5.4)
-        axes.set_yticks(range(1, 6), [f"{n} {word}" for n, word in enumerate(moods, start=1)], fontsize=8)
-        locator = AutoDateLocator(maxticks=6)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        axes.tick_params(axis="x", labelsize=8)
-        axes.grid(axis="y", color="#e5e7eb")
-        axes.set_title("How you have been doing", fontsize=10)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        figure.clear()
+    ink = palettes[0]
+    figure = Figure(figsize=(5.5, 2.6), dpi=100, layout="constrained", facecolor=ink.background)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(facecolor=ink.background)
+    axes.plot([e.at for e in check_ins], [e.mood for e in check_ins], marker="o", color=ink.line)
+    axes.set_ylim(0.6, 5.4)
+    axes.set_yticks(range(1, 6), [f"{n} {word}" for n, word in enumerate(moods, start=1)], fontsize=8)
+    locator = AutoDateLocator(maxticks=6)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(colors=ink.ink)
+    for spine in axes.spines.values():
+        spine.set_color(ink.ink)
+    axes.grid(axis="y", color=ink.grid)
+    axes.set_title("How you have been doing", fontsize=10, color=ink.ink)
+    return figure_pngs(figure, palettes, dpi=100)
 
 
-class JournalView:
+class JournalView(View):
     """The chosen person's private journal, unsent letters and weekly check-ins."""
 
     def __init__(self, session: Session):
-        self.session = session
         self.words = session.content.plan_words
         self.labels = session.content.labels
         self._confirming: int | None = None  # the entry whose delete is being confirmed
 
         # (a) writing
-        self.kind = w.RadioButtons(
-            options=self.labels.options(JournalKind, exclude=(JournalKind.CHECK_IN,)),
-            value=JournalKind.JOURNAL.value,
-            layout=w.Layout(width="auto"),
+        kind = choice_field(
+            "Write it down",
+            self.labels.options(JournalKind, exclude=(JournalKind.CHECK_IN,)),
+            help=self.words.unsent_note,
         )
+        self.kind = kind.control
+        self.kind.value = JournalKind.JOURNAL.value
         self.kind.add_class("wb-journal-kind")
-        self.text = w.Textarea(
-            placeholder="Write whatever you need to. Only you will read this.",
-            layout=w.Layout(width="100%"),
+        text = long_text_field(
+            "Your words", placeholder="Write whatever you need to. Only you will read this."
         )
+        self.text = text.control
         self.text.add_class("wb-journal-text")
         # The words in progress are saved as typed (answer JOURNAL_DRAFT_ID), so a closed tab or a
         # restarted kernel loses nothing, and they stay with the person they were written for.
@@ -79,25 +96,25 @@ class JournalView:
         self.keep = w.Button(description="Keep it", button_style="primary", icon="check")
         self.keep.add_class("wb-keep")
         self.keep.on_click(lambda _b: self.keep_entry())
-        self.write_message = note("", "saved")
-        self.write_message.add_class("wb-journal-message")
+        self.write_message = Message("saved", "wb-journal-message")
 
         # (b) the weekly check-in
-        self.mood = w.RadioButtons(
-            options=[(f"{n} - {word}", n) for n, word in enumerate(self.words.moods, start=1)],
-            value=None,
-            layout=w.Layout(width="auto"),
+        self.overdue = note(self.words.overdue, "help")
+        self.overdue.add_class("wb-check-in-reminder")
+        mood = choice_field(
+            self.words.check_in_prompt,
+            [(f"{n} - {word}", n) for n, word in enumerate(self.words.moods, start=1)],
+            help=self.overdue,
         )
+        self.mood = mood.control
         self.mood.add_class("wb-mood")
-        self.line = w.Text(placeholder="One line, if you like (optional)", layout=w.Layout(width="100%"))
+        line = text_field("One line, if you like (optional)")
+        self.line = line.control
         self.line.add_class("wb-check-in-line")
         self.save_check_in = w.Button(description="Save my check-in", icon="check")
         self.save_check_in.add_class("wb-save-check-in")
         self.save_check_in.on_click(lambda _b: self.check_in())
-        self.check_in_message = note("", "saved")
-        self.check_in_message.add_class("wb-check-in-message")
-        self.overdue = note(self.words.overdue, "help")
-        self.overdue.add_class("wb-check-in-reminder")
+        self.check_in_message = Message("saved", "wb-check-in-message")
         self.chart = w.Output()
         self.chart.add_class("wb-mood-chart")
         self.chart_summary = note("", "help")
@@ -106,32 +123,27 @@ class JournalView:
         self.entries = w.VBox()
         self.entries.add_class("wb-journal-entries")
 
-        self.empty = note("Choose or add a person first (at the top).", "help")
-        self.body = w.VBox(
-            [
-                note("Write it down", "prompt"),
-                note(self.words.unsent_note, "help"),
-                self.kind,
-                self.text,
+        super().__init__(
+            session,
+            "wb-journal",
+            body=[
+                kind.widget,
+                text.widget,
                 self.keep,
                 self.write_message,
-                note(self.words.check_in_prompt, "prompt"),
-                self.overdue,
-                self.mood,
-                self.line,
+                mood.widget,
+                line.widget,
                 self.save_check_in,
                 self.check_in_message,
                 self.chart_summary,
                 self.chart,
                 note("What you have kept", "prompt"),
                 self.entries,
-            ]
+            ],
         )
-        self.widget = w.VBox([self.empty, self.body])
-        self.widget.add_class("wb-journal")
         self._shown: tuple | None = None  # what the list and chart were last drawn from
-        session.observe(lambda _c: self._person_changed(), names="person")
-        session.observe(lambda _c: self.refresh(), names="revision")
+        self.on_person(self._person_changed)
+        self.on_revision(self.refresh)
         self._load_draft()
         self.refresh()
 
@@ -150,7 +162,7 @@ class JournalView:
         """Save the journal entry or unsent letter; empty text is refused and nothing stored."""
         text = self.text.value
         if not text.strip():
-            set_note(self.write_message, "Write something first.", "error")
+            self.write_message.error("Write something first.")
             return None
         entry_id = self._add(
             self.write_message,
@@ -163,13 +175,13 @@ class JournalView:
                 if self.kind.value == JournalKind.UNSENT_LETTER
                 else "Kept."
             )
-            set_note(self.write_message, kept, "saved")
+            self.write_message.saved(kept)
         return entry_id
 
     def check_in(self) -> int | None:
         """Save this week's check-in (a mood, and an optional line)."""
         if self.mood.value is None:
-            set_note(self.check_in_message, "Choose how you are doing, from 1 to 5, first.", "error")
+            self.check_in_message.error("Choose how you are doing, from 1 to 5, first.")
             return None
         entry_id = self._add(
             self.check_in_message,
@@ -183,18 +195,18 @@ class JournalView:
         if entry_id is not None:
             self.mood.value = None
             self.line.value = ""
-            set_note(self.check_in_message, "Thank you for checking in with yourself.", "saved")
+            self.check_in_message.saved("Thank you for checking in with yourself.")
         return entry_id
 
-    def _add(self, message: w.Label, build) -> int | None:
+    def _add(self, message: Message, build) -> int | None:
         name = self.session.person
         if name is None:
-            set_note(message, "Choose or add a person first, so this has somewhere to be kept.", "error")
+            message.error("Choose or add a person first, so this has somewhere to be kept.")
             return None
         try:
             entry_id = self.session.store.add_journal(name, build())
         except WorkbookError as error:
-            set_note(message, str(error), "error")
+            message.error(str(error))
             return None
         self.session.changed()
         return entry_id
@@ -208,9 +220,9 @@ class JournalView:
         try:
             self.session.store.delete_journal(entry_id)
         except WorkbookError as error:
-            set_note(self.write_message, str(error), "error")
+            self.write_message.error(str(error))
             return
-        set_note(self.write_message, "Deleted.", "saved")
+        self.write_message.saved("Deleted.")
         self.session.changed()
 
     def cancel_delete(self) -> None:
@@ -227,7 +239,7 @@ class JournalView:
         try:
             self.session.store.set_answer(name, JOURNAL_DRAFT_ID, text if text.strip() else None)
         except WorkbookError as error:
-            set_note(self.write_message, str(error), "error")
+            self.write_message.error(str(error))
             return
         self.session.changed(guidance=False)
 
@@ -244,16 +256,14 @@ class JournalView:
         self._load_draft()
         self._confirming = None
         for label in (self.write_message, self.check_in_message):
-            set_note(label, "", "saved")
+            label.saved("")
         self.refresh()
 
     def refresh(self) -> None:
         self._draw()
 
     def _draw(self, force: bool = False) -> None:
-        has_person = self.session.person is not None
-        self.empty.layout.display = "none" if has_person else None
-        self.body.layout.display = None if has_person else "none"
+        self.show_person()
         stored = self.stored()
         key = (self.session.person, tuple(stored), self.session.today(), self._confirming)
         if key == self._shown and not force:
@@ -279,14 +289,24 @@ class JournalView:
             self.chart.layout.display = "none"
             self.chart_summary.value = "Your chart appears after two check-ins." if check_ins else ""
             return
-        png = mood_chart_png(check_ins, self.words.moods)
+        light, dark = (
+            base64.b64encode(png).decode("ascii") for png in mood_chart_pngs(check_ins, self.words.moods)
+        )
         recent = ", ".join(str(e.mood) for e in check_ins[-6:])
         summary = f"Your check-ins so far, oldest to newest (1 very low, 5 good): {recent}."
+        alt = "A line chart of your check-ins; the sentence above lists the latest."  # fixed text
+        # Both pictures; the stylesheet shows the one matching the page's theme (workbook/ui/theme.py).
+        pictures = "".join(
+            f'<img class="wb-chart-picture wb-chart-{theme}" alt="{alt}" src="data:image/png;base64,{data}" '
+            'style="max-width:100%;height:auto">'
+            for theme, data in (("light", light), ("dark", dark))
+        )
         # Set as display data directly (no IPython needed), replacing the last chart in one go.
+        # The page renders the HTML; image/png is there for a front end that shows no HTML.
         self.chart.outputs = (
             {
                 "output_type": "display_data",
-                "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": summary},
+                "data": {"text/html": pictures, "image/png": light, "text/plain": summary},
                 "metadata": {},
             },
         )

@@ -27,9 +27,10 @@ from ..messages import MessageCheck, Support, check_message
 from ..model import Goal, WhatHappened, parse_datetime
 from ..plan import PlanWords, reread_opens_at
 from ..questions import Template, templates_for
-from .plan import set_note
+from .fields import dropdown_field, long_text_field, text_field
 from .session import Session
 from .theme import note
+from .view import Message, View
 
 __all__ = ["MessageStudio", "render_issue", "render_support", "render_verdict"]
 
@@ -76,11 +77,10 @@ def render_issue(excerpt: str, explanation: str, suggestion: str) -> str:
     )
 
 
-class MessageStudio:
+class MessageStudio(View):
     """The chosen person's draft, from template to the pause before sending."""
 
     def __init__(self, session: Session):
-        self.session = session
         self.words = session.content.plan_words
         self._loading = False
         self._writing = False
@@ -92,14 +92,14 @@ class MessageStudio:
         self.stop_note.add_class("wb-no-send")
 
         # -- the template chooser
-        self.template = w.Dropdown(options=[], value=None, layout=w.Layout(width="auto", max_width="100%"))
+        template = dropdown_field("Start from a template (optional)", [])
+        self.template = template.control
         self.template.add_class("wb-template")
         self.template_note = note("", "help")
-        self.shared_thing = w.Text(
-            placeholder="like: that band we both like", continuous_update=True, layout=w.Layout(width="100%")
-        )
+        shared = text_field("Something you share, in your words", placeholder="like: that band we both like")
+        self.shared_thing = shared.control
         self.shared_thing.add_class("wb-shared-thing")
-        self.shared_box = w.VBox([note("Something you share, in your words", "prompt"), self.shared_thing])
+        self.shared_box = shared.widget
         self.use = w.Button(description="Use this template", icon="pencil")
         self.use.add_class("wb-use-template")
         self.use.on_click(lambda _b: self.use_template())
@@ -113,12 +113,11 @@ class MessageStudio:
         )
         self.confirm.add_class("wb-wrap")
         self.confirm.add_class("wb-replace-confirm")
-        self.template_message = note("", "error")
+        self.template_message = Message("error")
         self.template.observe(lambda _c: self._show_template(), names="value")
         chooser = w.VBox(
             [
-                note("Start from a template (optional)", "prompt"),
-                self.template,
+                template.widget,
                 self.template_note,
                 self.shared_box,
                 self.use,
@@ -130,15 +129,13 @@ class MessageStudio:
         self.chooser = chooser
 
         # -- the draft and its live verdict
-        self.draft = w.Textarea(
-            placeholder="Write it in your own words. Short and warm is plenty.",
-            continuous_update=True,
-            layout=w.Layout(width="100%", height="10em"),
+        draft = long_text_field(
+            "Your draft", placeholder="Write it in your own words. Short and warm is plenty.", height="10em"
         )
+        self.draft = draft.control
         self.draft.add_class("wb-draft")
         self.draft.observe(lambda _c: self._draft_changed(), names="value")
-        self.draft_message = note("", "saved")
-        self.draft_message.add_class("wb-draft-message")
+        self.draft_message = Message("saved", "wb-draft-message")
         self.verdict = w.HTML()
         self.verdict.add_class("wb-verdict")
         self.issues = w.VBox()
@@ -150,43 +147,37 @@ class MessageStudio:
         self.pause = w.Button(description="I think it's ready", icon="pause")
         self.pause.add_class("wb-pause")
         self.pause.on_click(lambda _b: self.mark_ready())
-        self.pause_note = note("", "help")
-        self.pause_note.add_class("wb-pause-note")
+        self.pause_note = Message("help", "wb-pause-note")
         self.reread = w.Button(description="Read it again", icon="eye")
         self.reread.add_class("wb-reread")
         self.reread.on_click(lambda _b: self.read_again())
-        self.reread_note = note("", "help")
-        self.reread_note.add_class("wb-reread-note")
+        self.reread_note = Message("help", "wb-reread-note")
         self.pause_box = w.VBox([self.pause, self.pause_note, self.reread, self.reread_note])
         self.pause_box.add_class("wb-pause-box")
 
-        self.empty = note("Choose or add a person first (at the top).", "help")
-        self.body = w.VBox(
-            [
+        super().__init__(
+            session,
+            "wb-message",
+            body=[
                 self.stop_note,
                 chooser,
-                note("Your draft", "prompt"),
-                self.draft,
+                draft.widget,
                 self.draft_message,
                 self.verdict,
                 self.support,
                 self.issues,
                 self.pause_box,
-            ]
+            ],
         )
-        self.widget = w.VBox([self.empty, self.body])
-        self.widget.add_class("wb-message")
-        session.observe(lambda _c: self.load(), names="person")
-        session.observe(lambda _c: self.refresh(), names="revision")
+        self.on_person(self.load)
+        self.on_revision(self.refresh)
         self.load()
 
     # -- loading and redrawing
 
     def load(self) -> None:
         """Show the chosen person's saved draft and pause (on start and when the person changes)."""
-        person = self.session.current()
-        self.empty.layout.display = "none" if person else None
-        self.body.layout.display = None if person else "none"
+        person = self.session.current() if self.show_person() else None
         answers = person.answers if person else {}
         draft = answers.get(DRAFT_ID)
         self._loading = True
@@ -201,7 +192,7 @@ class MessageStudio:
             self.ready_at = None
         self.confirm.layout.display = "none"
         for label in (self.template_message, self.draft_message, self.reread_note):
-            set_note(label, "", "help")
+            label.help("")
         self._suited_for = None
         self.refresh()
         self._show_verdict()
@@ -241,7 +232,7 @@ class MessageStudio:
         self.template_note.value = chosen.note
         self.shared_box.layout.display = None if chosen.needs_shared_thing else "none"
         self.confirm.layout.display = "none"
-        set_note(self.template_message, "", "error")
+        self.template_message.error("")
 
     # -- templates
 
@@ -264,14 +255,14 @@ class MessageStudio:
         person = self.session.current()
         chosen = self.templates.get(self.template.value)
         if person is None or chosen is None:
-            set_note(self.template_message, "Choose a template first.", "error")
+            self.template_message.error("Choose a template first.")
             return
         try:
             text = chosen.fill(person.name, self.shared_thing.value)
         except WorkbookError as error:
-            set_note(self.template_message, str(error), "error")
+            self.template_message.error(str(error))
             return
-        set_note(self.template_message, "", "error")
+        self.template_message.error("")
         self.draft.value = text  # saved and checked by the draft's observer
 
     # -- the draft
@@ -290,11 +281,11 @@ class MessageStudio:
                 # Changed after "ready": the pause applies to these new words.
                 self.session.store.set_answer(name, READY_AT_ID, None)
                 self.ready_at = None
-                set_note(self.reread_note, "", "help")
+                self.reread_note.help("")
         except WorkbookError as error:
-            set_note(self.draft_message, str(error), "error")
+            self.draft_message.error(str(error))
             return
-        set_note(self.draft_message, "Saved as you type." if text.strip() else "", "saved")
+        self.draft_message.saved("Saved as you type." if text.strip() else "")
         self._show_pause()
         self._writing = True  # our own change: nothing else here needs redrawing
         try:
@@ -349,16 +340,16 @@ class MessageStudio:
         if name is None:
             return
         if not self.draft.value.strip():
-            set_note(self.pause_note, "Write your draft first; the pause comes after.", "error")
+            self.pause_note.error("Write your draft first; the pause comes after.")
             return
         now = self.session.now()
         try:
             self.session.store.set_answer(name, READY_AT_ID, now.isoformat(timespec="minutes"))
         except WorkbookError as error:
-            set_note(self.pause_note, str(error), "error")
+            self.pause_note.error(str(error))
             return
         self.ready_at = now
-        set_note(self.reread_note, "", "help")
+        self.reread_note.help("")
         self._show_pause()
         self._writing = True
         try:
@@ -371,21 +362,19 @@ class MessageStudio:
         if self.ready_at is None:
             return
         if self.reread_open():
-            set_note(self.reread_note, self._minutes_text(self.words.pause_reread), "saved")
+            self.reread_note.saved(self._minutes_text(self.words.pause_reread))
         else:
             left = reread_opens_at(self.ready_at, self.minutes) - self.session.now()
             minutes_left = max(1, -(-int(left.total_seconds()) // 60))
-            set_note(
-                self.reread_note,
+            self.reread_note.help(
                 f"Not yet: about {minutes_left} more minute{'s' if minutes_left != 1 else ''}. "
-                "Step away for a moment; the draft is kept.",
-                "help",
+                "Step away for a moment; the draft is kept."
             )
         self._show_pause()
 
     def _show_pause(self) -> None:
         waiting = self.ready_at is not None
-        set_note(self.pause_note, self._minutes_text(self.words.pause_waiting) if waiting else "", "help")
+        self.pause_note.help(self._minutes_text(self.words.pause_waiting) if waiting else "")
         self.reread.layout.display = None if waiting else "none"
         self.reread.button_style = "success" if self.reread_open() else ""
         self.pause.disabled = waiting

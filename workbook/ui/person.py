@@ -21,8 +21,10 @@ from ..model import (
     WhatHappened,
     parse_enum,
 )
+from .fields import choice_field, date_field, dropdown_field, multi_field, text_field
 from .session import Session
 from .theme import note
+from .view import Message
 
 __all__ = ["PersonPanel", "SituationForm", "day_counters"]
 
@@ -57,21 +59,48 @@ class SituationForm:
         self.on_done = on_done
         labels = session.content.labels
         self.editing: str | None = None
-        self.name = w.Text(description="Name", placeholder="A name or nickname only you will see")
-        self.relationship = w.Dropdown(
-            description="Who they are", options=labels.options(Relationship), value=None
+        narrow = "480px"
+        name = text_field(
+            "Name",
+            placeholder="A name or nickname only you will see",
+            css=["wb-name-field"],
+            max_width=narrow,
         )
-        self.what_happened = w.RadioButtons(options=labels.options(WhatHappened), value=None)
-        self.ended_on = w.DatePicker(description="When it ended")
-        self.goal = w.RadioButtons(options=labels.options(Goal), value=None)
-        self.signals = {s: w.Checkbox(description=labels(s), value=False, indent=False) for s in Signal}
-        for control in (self.name, self.relationship, self.ended_on):
-            control.style.description_width = "110px"
-            control.layout.width = "100%"
-            control.layout.max_width = "480px"
+        relationship = dropdown_field(
+            "Who they are", labels.options(Relationship), css=["wb-relationship-field"], max_width=narrow
+        )
+        what_happened = choice_field("What happened?", labels.options(WhatHappened))
+        ended_on = date_field("When it ended", css=["wb-ended-on-field"], max_width=narrow)
+        goal = choice_field("What do you want now?", labels.options(Goal))
+        signal_options = [(labels(s), s) for s in Signal if s not in SAFETY_SIGNALS]
+        safety_options = [(labels(s), s) for s in Signal if s in SAFETY_SIGNALS]
+        where_they_stand = multi_field(
+            "What do you know about where they stand? Tick all that apply.",
+            signal_options,
+            help="This is what they have told you or shown you, not what you guess.",
+        )
+        safety = multi_field(
+            "About safety, yours and theirs",
+            safety_options,
+            help=(
+                "The workbook asks because some situations need a different kind of help than a "
+                "message. If any of these is true, it will not suggest writing, and it will show "
+                "where to find support. Nothing here is shared with anyone."
+            ),
+        )
+        self.name = name.control
+        self.relationship = relationship.control
+        self.what_happened = what_happened.control
+        self.ended_on = ended_on.control
+        self.goal = goal.control
+        self.signals = {
+            value: box
+            for group, options in ((where_they_stand, signal_options), (safety, safety_options))
+            for (_label, value), box in zip(options, group.control.children, strict=True)
+        }
         self.save = w.Button(description="Save this person", button_style="primary", icon="check")
         self.cancel = w.Button(description="Cancel")
-        self.message = note("", "error")
+        self.message = Message("error")
         for control, cls in (
             (self.name, "name"),
             (self.relationship, "relationship"),
@@ -86,24 +115,13 @@ class SituationForm:
         self.widget = w.VBox(
             [
                 note("Who is this person for you?", "prompt"),
-                self.name,
-                self.relationship,
-                note("What happened?", "prompt"),
-                self.what_happened,
-                self.ended_on,
-                note("What do you want now?", "prompt"),
-                self.goal,
-                note("What do you know about where they stand? Tick all that apply.", "prompt"),
-                note("This is what they have told you or shown you, not what you guess.", "help"),
-                w.VBox([self.signals[s] for s in Signal if s not in SAFETY_SIGNALS]),
-                note("About safety, yours and theirs", "prompt"),
-                note(
-                    "The workbook asks because some situations need a different kind of help than a "
-                    "message. If any of these is true, it will not suggest writing, and it will show "
-                    "where to find support. Nothing here is shared with anyone.",
-                    "help",
-                ),
-                w.VBox([self.signals[s] for s in Signal if s in SAFETY_SIGNALS]),
+                name.widget,
+                relationship.widget,
+                what_happened.widget,
+                ended_on.widget,
+                goal.widget,
+                where_they_stand.widget,
+                safety.widget,
                 w.HBox([self.save, self.cancel]).add_class("wb-wrap"),
                 self.message,
             ],

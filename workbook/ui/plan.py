@@ -18,74 +18,58 @@ from ..calendar import MAX_REMINDERS, reminders_ics
 from ..errors import WorkbookError
 from ..model import AnswerValue, Band, Channel, long_date
 from ..plan import CADENCE, CHANNEL, FIRST_CHECK_IN, IDEAS, REMINDERS, check_first_check_in
+from .fields import choice_field, date_field, dropdown_field, long_text_field, number_field
 from .session import Session
 from .theme import download_link, note
+from .view import Message, View
 
-__all__ = [
-    "DEFAULT_REMINDERS",
-    "PlanView",
-    "set_note",
-]
+__all__ = ["DEFAULT_REMINDERS", "PlanView"]
 
 DEFAULT_REMINDERS = 4
 ICS_FILENAME = "reminders.ics"
 
 
-def set_note(label: w.Label, text: str, kind: str) -> None:
-    """Show an inline message as saved, error or help (one class at a time)."""
-    for other in ("saved", "error", "help"):
-        label.remove_class(f"wb-{other}")
-    label.add_class(f"wb-{kind}")
-    label.value = text
-
-
-# --- the view -----------------------------------------------------------------------------------
-
-
-class PlanView:
+class PlanView(View):
     """The chosen person's keep-going plan, saved as it changes."""
 
     def __init__(self, session: Session):
-        self.session = session
         self.words = session.content.plan_words
         self.labels = session.content.labels
         self._loading = False
         self._writing = False
 
-        self.empty = note("Choose or add a person first (at the top).", "help")
         self.not_yet = note(self.words.plan_not_yet, "help")
         self.not_yet.add_class("wb-plan-not-yet")
-        self.cadence = w.RadioButtons(
-            options=[(c.label, c.value) for c in self.words.cadences],
-            value=None,
-            layout=w.Layout(width="auto"),
+        cadence = choice_field(
+            "How often would you like to check in?",
+            [(c.label, c.value) for c in self.words.cadences],
+            help="Follow their rhythm: if they take a week to reply, a week is your pace too.",
         )
-        self.cadence.add_class("wb-cadence")
-        self.channel = w.Dropdown(
-            options=self.labels.options(Channel, exclude=(Channel.ALL,)),
-            value=None,
-            layout=w.Layout(width="auto"),
+        channel = dropdown_field(
+            "How do they like to keep in touch?", self.labels.options(Channel, exclude=(Channel.ALL,))
         )
-        self.channel.add_class("wb-channel")
-        self.ideas = w.Textarea(
+        ideas = long_text_field(
+            "Shared interests and ideas",
             placeholder="Things you both enjoy, questions you would like to ask them, small ideas",
-            continuous_update=True,
-            layout=w.Layout(width="100%"),
         )
-        self.ideas.add_class("wb-ideas")
-        self.first = w.DatePicker(value=None)
-        self.first.add_class("wb-first-date")
-        self.reminders = w.BoundedIntText(
-            value=DEFAULT_REMINDERS, min=1, max=MAX_REMINDERS, layout=w.Layout(width="8em")
-        )
-        self.reminders.add_class("wb-reminder-count")
-        self.message = note("", "saved")
-        self.message.add_class("wb-plan-message")
+        first = date_field("First check-in")
+        reminders = number_field("How many reminders?", value=DEFAULT_REMINDERS, low=1, high=MAX_REMINDERS)
+        reminders.control.layout.width = "8em"
+        self.cadence, self.channel, self.ideas = cadence.control, channel.control, ideas.control
+        self.first, self.reminders = first.control, reminders.control
+        for control, cls in (
+            (self.cadence, "wb-cadence"),
+            (self.channel, "wb-channel"),
+            (self.ideas, "wb-ideas"),
+            (self.first, "wb-first-date"),
+            (self.reminders, "wb-reminder-count"),
+        ):
+            control.add_class(cls)
+        self.message = Message("saved", "wb-plan-message")
         self.download = w.Button(description="Download reminders (.ics)", icon="calendar")
         self.download.add_class("wb-ics")
         self.download.on_click(lambda _b: self.make_reminders())
-        self.ics_message = note("", "help")
-        self.ics_message.add_class("wb-ics-message")
+        self.ics_message = Message("help", "wb-ics-message")
         self.link = w.HTML("")
         self.link.add_class("wb-ics-link")
 
@@ -98,40 +82,33 @@ class PlanView:
         ):
             control.observe(lambda _change, key=key: self._save(key), names="value")
 
-        self.form = w.VBox(
-            [
+        super().__init__(
+            session,
+            "wb-plan",
+            body=[
                 self.not_yet,
-                note("How often would you like to check in?", "prompt"),
-                note("Follow their rhythm: if they take a week to reply, a week is your pace too.", "help"),
-                self.cadence,
-                note("How do they like to keep in touch?", "prompt"),
-                self.channel,
-                note("Shared interests and ideas", "prompt"),
-                self.ideas,
-                note("First check-in", "prompt"),
-                self.first,
-                note("How many reminders?", "prompt"),
-                self.reminders,
+                cadence.widget,
+                channel.widget,
+                ideas.widget,
+                first.widget,
+                reminders.widget,
                 self.message,
                 note(self.words.reminder_note, "help"),
                 self.download,
                 self.ics_message,
                 self.link,
-            ]
+            ],
         )
-        self.widget = w.VBox([self.empty, self.form])
-        self.widget.add_class("wb-plan")
-        session.observe(lambda _c: self.load(), names="person")
-        session.observe(lambda _c: self.refresh(), names="revision")
+        self.form = self.body
+        self.on_person(self.load)
+        self.on_revision(self.refresh)
         self.load()
 
     # -- showing
 
     def load(self) -> None:
         """Show the chosen person's stored plan (on start and when the person changes)."""
-        person = self.session.current()
-        self.empty.layout.display = "none" if person else None
-        self.form.layout.display = None if person else "none"
+        person = self.session.current() if self.show_person() else None
         plan = dict(person.plan) if person else {}
         self._loading = True
         try:
@@ -146,7 +123,7 @@ class PlanView:
             )
         finally:
             self._loading = False
-        set_note(self.message, "", "saved")
+        self.message.saved("")
         self._clear_reminders()
         self.refresh()
 
@@ -185,15 +162,15 @@ class PlanView:
         self._clear_reminders()
         name = self.session.person
         if name is None:
-            set_note(self.message, "Choose or add a person first, so the plan has somewhere to go.", "error")
+            self.message.error("Choose or add a person first, so the plan has somewhere to go.")
             return
         try:
             value = self._value(key)
             self.session.store.set_plan(name, key, value)
         except WorkbookError as error:
-            set_note(self.message, str(error), "error")
+            self.message.error(str(error))
             return
-        set_note(self.message, "Saved" if value is not None else "Cleared", "saved")
+        self.message.saved("Saved" if value is not None else "Cleared")
         self._writing = True  # our own change: nothing to redraw, and the cursor stays put
         try:
             self.session.changed(guidance=False)
@@ -207,22 +184,22 @@ class PlanView:
         self._clear_reminders()
         person = self.session.current()
         if person is None:
-            set_note(self.ics_message, "Choose or add a person first.", "error")
+            self.ics_message.error("Choose or add a person first.")
             return None
         assessment = self.session.assessment()
         if assessment is not None and assessment.band.stops_contact:
             # No reminders to get in touch while the answer is not to contact them.
-            set_note(self.ics_message, assessment.next_step, "help")
+            self.ics_message.help(assessment.next_step)
             return None
         cadence = self.words.cadence(self.cadence.value)
         if cadence is None:
-            set_note(self.ics_message, "Choose how often you would like to check in first.", "error")
+            self.ics_message.error("Choose how often you would like to check in first.")
             return None
         if cadence.days == 0:
-            set_note(self.ics_message, self.words.when_they_reach_out, "help")
+            self.ics_message.help(self.words.when_they_reach_out)
             return None
         if self.first.value is None:
-            set_note(self.ics_message, "Choose the day of the first check-in first.", "error")
+            self.ics_message.error("Choose the day of the first check-in first.")
             return None
         channel = self.labels(Channel(self.channel.value)) if self.channel.value else ""
         count = int(self.reminders.value)
@@ -231,14 +208,12 @@ class PlanView:
                 person.name, self.first.value, cadence.days, count, channel, self.session.now()
             )
         except WorkbookError as error:
-            set_note(self.ics_message, str(error), "error")
+            self.ics_message.error(str(error))
             return None
         first = self.first.value
-        set_note(
-            self.ics_message,
+        self.ics_message.saved(
             f"{count} reminder{'s' if count != 1 else ''}, {cadence.label.lower()}, "
-            f"from {long_date(first)}. Open the file to add them to your calendar.",
-            "saved",
+            f"from {long_date(first)}. Open the file to add them to your calendar."
         )
         self.link.value = download_link(
             ics, ICS_FILENAME, "text/calendar", f"Save {ICS_FILENAME}", "wb-ics-download"
@@ -248,7 +223,7 @@ class PlanView:
     def _clear_reminders(self) -> None:
         # A link made before a change would no longer match the plan on screen.
         self.link.value = ""
-        set_note(self.ics_message, "", "help")
+        self.ics_message.help("")
 
 
 def _stored_date(value: object) -> date | None:

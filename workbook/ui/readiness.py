@@ -16,6 +16,7 @@ from ..messages import HelpPage
 from ..model import Assessment, long_date
 from .help import render_routes
 from .session import Session
+from .view import View
 
 __all__ = ["render_page", "ReadinessCard", "render_card"]
 
@@ -95,17 +96,14 @@ def render_page(page: HelpPage) -> str:
     )
 
 
-class ReadinessCard:
-    """A live card for the chosen person."""
+class ReadinessCard(View):
+    """A live card for the chosen person (it says itself when there is no one yet)."""
 
     def __init__(self, session: Session, compact: bool = False):
-        self.session = session
         self.compact = compact
         self.html = w.HTML()
-        self.widget = w.VBox([self.html])
-        self.widget.add_class("wb-card")
-        self.widget.add_class("wb-readiness")
-        session.observe(lambda _c: self.refresh(), names="revision")
+        super().__init__(session, "wb-card", "wb-readiness", body=[self.html], needs_person=False)
+        self.on_revision(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:

@@ -1,5 +1,8 @@
 """The state every widget shares: the store, the chosen person, and a change counter.
 
+The chosen person is remembered in the workbook (`Store.choose_person`): each session opens on the
+one chosen last, in any notebook or the dashboard, so answers about Sam are never saved under Alex.
+
 A notebook kernel (or the Voila dashboard) has one `Session`. Builders never talk to each other:
 they write through the session and observe `revision`, which goes up after every saved change, so
 the readiness card, the timeline and the chart all redraw from the same fresh data. Reads are cached
@@ -8,44 +11,74 @@ per revision, so ten views refreshing after one change cost one store read and o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import os
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import traitlets
 
 from ..content import Content, load_content
-from ..errors import PersonNotFound
+from ..errors import PersonNotFound, WorkbookError
 from ..guidance import assess
 from ..model import Assessment, Person
 from ..store import Store
 from . import visitor
 
-__all__ = ["Session", "get_session", "set_session"]
+__all__ = ["BINDER_VARIABLES", "Session", "get_session", "on_binder", "set_session"]
+
+# What BinderHub puts in the environment of every session it launches (binderhub's spawner
+# `get_env`, jupyterhub/binderhub#1010). Not `BINDER_PORT` or `BINDER_SERVICE_*`: Kubernetes sets
+# those for any service called "binder", Binder or not.
+BINDER_VARIABLES = (
+    "BINDER_LAUNCH_HOST",
+    "BINDER_REPO_URL",
+    "BINDER_REF_URL",
+    "BINDER_PERSISTENT_REQUEST",
+    "BINDER_REQUEST",
+)
+
+
+def on_binder(environ: Mapping[str, str]) -> bool:
+    """Whether this kernel runs in a Binder session, from its environment alone (pure, so tests
+    hand it a mapping). Binder sessions are temporary and public: the dashboard says so."""
+    return any(environ.get(name, "").strip() for name in BINDER_VARIABLES)
+
+
+log = logging.getLogger(__name__)
 
 
 class Session(traitlets.HasTraits):
     """One workbook open in one kernel."""
 
     person = traitlets.Unicode(None, allow_none=True)  # the chosen person's name
-    revision = traitlets.Int(0)  # bumped after every saved change
+    revision = traitlets.Int(0)  # bumped after every saved change that may move the guidance
+    writes = traitlets.Int(0)  # bumped after every saved change, even a draft or a journal word
 
     def __init__(
         self,
         store: Store,
         clock: Callable[[], datetime] = datetime.now,
         content: Content | None = None,
+        environ: Mapping[str, str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.store = store
+        # The environment is read here, at the edge, once; the rest is handed the answer.
+        self.on_binder = on_binder(os.environ if environ is None else environ)
         # The content under data/, loaded once here at the edge and handed to every view and rule.
         self.content = content or load_content()
         self._clock = clock
         self._cache: dict[tuple[str, str, int], Any] = {}
-        names = store.people()
-        if names and self.person is None:
-            self.person = names[0]
+        self._opening = True  # choosing whom to open on reads the stored choice; it writes nothing
+        try:
+            if self.person is None:
+                self.person = store.chosen_person()
+        finally:
+            self._opening = False
+        self.observe(self._remember, names="person")
 
     # -- the clock lives here, at the edge: the core never reads it
     def now(self) -> datetime:
@@ -60,6 +93,7 @@ class Session(traitlets.HasTraits):
         a plan or a journal entry (`guidance=False`) cannot move the band, the card or the chart,
         so typing there never redraws them on every key."""
         self._cache.clear()
+        self.writes += 1
         if guidance:
             self.revision += 1
 
@@ -96,6 +130,18 @@ class Session(traitlets.HasTraits):
         self.person = name
         self.changed()
 
+    def _remember(self, change: dict[str, Any]) -> None:
+        """Store each new choice, so every notebook and the dashboard open on this person next.
+
+        A choice that cannot be stored (the workbook busy or read-only, the person deleted in
+        another tab a moment ago) still holds in this page: remembering it is a convenience."""
+        if self._opening or change["new"] is None:
+            return
+        try:
+            self.store.choose_person(change["new"])
+        except WorkbookError as error:
+            log.warning("could not remember who was chosen: %s", error)
+
     def reopen(self) -> None:
         """Open the workbook file afresh: one opened hours ago may since have been moved aside and
         replaced (as docs/privacy.md advises for a damaged file), and must not be written to."""
@@ -107,15 +153,19 @@ class Session(traitlets.HasTraits):
         """Read the whole workbook again, as if the person had just been chosen: every view that
         shows them reloads, so none keeps old words to write back over newer ones (after an import
         replaced them, or when a page built ahead of its visitor is finally shown). `as_opened`
-        chooses the person the way a newly opened session does; otherwise the chosen one stays if
-        they are still there."""
+        chooses the person the way a newly opened session does (the one chosen last, in any page);
+        otherwise the chosen one stays if they are still there."""
         names = self.store.people()
         chosen = (self.person or "").casefold()
         same = [name for name in names if name.casefold() == chosen]  # an import may respell them
-        name = same[0] if same and not as_opened else (names[0] if names else None)
+        name = same[0] if same and not as_opened else self.store.chosen_person()
         self._cache.clear()
-        self.person = None  # observers of `person` fire twice, so even the same name loads afresh
-        self.person = name
+        self._opening = True
+        try:
+            self.person = None  # observers of `person` fire twice, so even the same name loads afresh
+            self.person = name
+        finally:
+            self._opening = False
         self.changed()
 
 

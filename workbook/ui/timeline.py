@@ -34,8 +34,10 @@ from ..model import (
     parse_enum,
     short_datetime,
 )
+from .fields import choice_field, date_field, dropdown_field, text_field, time_field
 from .session import Session
 from .theme import heading, note
+from .view import Message, View
 
 __all__ = ["EventForm", "EventRow", "TimelineView", "picture_html", "summary_line"]
 
@@ -89,10 +91,15 @@ def _data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def picture_html(wide: bytes, compact: bytes, alt: str) -> str:
-    """Both pictures, the browser picking by screen width: a wide chart shrunk to a phone is unreadable."""
+def picture_html(wide: bytes, compact: bytes, alt: str, theme: str = "light") -> str:
+    """Both pictures, the browser picking by screen width: a wide chart shrunk to a phone is unreadable.
+
+    `theme` ("light" or "dark") is the palette they were drawn in: the stylesheet shows the one
+    that matches the page (workbook/ui/theme.py), as a <picture> media query could not in JupyterLab.
+    """
     return (
-        f'<picture class="wb-chart-picture"><source media="(max-width: {PHONE_WIDTH_PX}px)" '
+        f'<picture class="wb-chart-picture wb-chart-{html.escape(theme)}">'
+        f'<source media="(max-width: {PHONE_WIDTH_PX}px)" '
         f'srcset="{_data_url(compact)}"><img class="wb-chart-image" src="{_data_url(wide)}" '
         f'alt="{html.escape(alt)}" style="width:100%;max-width:900px;height:auto"></picture>'
     )
@@ -101,7 +108,7 @@ def picture_html(wide: bytes, compact: bytes, alt: str) -> str:
 class EventForm:
     """Log one event, or edit one. Checks as you type; Save stays disabled while anything is wrong."""
 
-    def __init__(self, session: Session, on_saved: Callable[[], None]):
+    def __init__(self, session: Session, on_saved: Callable[[], None], heading_level: int = 4):
         self.session = session
         self.on_saved = on_saved
         self.labels = session.content.labels
@@ -109,38 +116,42 @@ class EventForm:
         self._loading = False  # True while the form is filled in by code, not by the person
         self._pristine = True  # nothing typed since the form was reset or saved
 
-        self.kind = w.RadioButtons(options=self.labels.options(EventKind), value=None)
-        self.kind.add_class("wb-event-kind")
-        self.day = w.DatePicker(description="Date")
-        self.time = w.TimePicker(description="Time", step=60)
-        self.channel = w.Dropdown(description="How", options=[], value=None)
-        self.tone = w.RadioButtons(options=self.labels.options(Tone), value=None)
+        narrow = "360px"
+        kind = choice_field("What happened?", self.labels.options(EventKind), css=["wb-event-kind-field"])
+        day = date_field("Date", css=["wb-event-day-field"], max_width=narrow)
+        time = time_field("Time", css=["wb-event-time-field"], max_width=narrow)
+        channel = dropdown_field("How", [], css=["wb-event-channel-field"], max_width=narrow)
+        tone = choice_field("How did their message feel?", self.labels.options(Tone))
         # A cold reply may carry a request (DESIGN.md): asked at the same time, logged with the reply.
-        self.request = w.RadioButtons(options=COLD_REPLY_REQUESTS, value=None)
-        self.request.add_class("wb-event-request")
-        self.request_box = w.VBox(
-            [note("Did they ask you for anything?", "prompt"), self.request], layout=w.Layout(display="none")
+        request = choice_field("Did they ask you for anything?", COLD_REPLY_REQUESTS)
+        note_field = text_field(
+            "Note",
+            placeholder="A few words, only for you (optional)",
+            css=["wb-event-note-field"],
+            max_width=narrow,
         )
-        self.tone_box = w.VBox([note("How did their message feel?", "prompt"), self.tone, self.request_box])
-        self.note = w.Text(description="Note", placeholder="A few words, only for you (optional)")
-        for control in (self.day, self.time, self.channel, self.note):
-            control.style.description_width = "60px"
-            control.layout.width = "100%"
-            control.layout.max_width = "360px"
+        self.kind, self.day, self.time = kind.control, day.control, time.control
+        self.channel, self.tone, self.request = channel.control, tone.control, request.control
+        self.note = note_field.control
+        self.request_box = request.widget
+        self.request_box.layout.display = "none"
+        self.tone_box = w.VBox([tone.widget, self.request_box])
         self.save = w.Button(description="Log this event", button_style="primary", icon="check")
         self.save.add_class("wb-save-event")
         for control, cls in (
+            (self.kind, "kind"),
             (self.day, "day"),
             (self.time, "time"),
             (self.channel, "channel"),
             (self.tone, "tone"),
+            (self.request, "request"),
             (self.note, "note"),
         ):
             control.add_class(f"wb-event-{cls}")
         self.cancel = w.Button(description="Cancel edit", layout=w.Layout(display="none"))
         self.cancel.add_class("wb-cancel-edit")
-        self.message = note("", "error")
-        self.saved = note("", "saved")
+        self.message = Message("error")
+        self.saved = Message("saved")
 
         for control in (self.day, self.time, self.channel, self.tone, self.note, self.request):
             control.observe(lambda _c: self._changed(), names="value")
@@ -150,15 +161,14 @@ class EventForm:
 
         self.widget = w.VBox(
             [
-                heading("Log what happened"),
+                heading("Log what happened", heading_level),
                 note(HELP_LINE, "help"),
-                note("What happened?", "prompt"),
-                self.kind,
-                self.day,
-                self.time,
-                self.channel,
+                kind.widget,
+                day.widget,
+                time.widget,
+                channel.widget,
                 self.tone_box,
-                self.note,
+                note_field.widget,
                 w.HBox([self.save, self.cancel]).add_class("wb-wrap"),
                 self.message,
                 self.saved,
@@ -395,11 +405,13 @@ class EventRow:
             widget.close()
 
 
-class TimelineView:
-    """The summary, the chart, the form and the log for the chosen person, redrawn on every change."""
+class TimelineView(View):
+    """The summary, the chart, the form and the log for the chosen person, redrawn on every change.
 
-    def __init__(self, session: Session):
-        self.session = session
+    Its title is a heading of `heading_level` (3 under a dashboard step's h2, 2 under a notebook's
+    h1), the form's and the log's one level below, so headings never skip a level."""
+
+    def __init__(self, session: Session, heading_level: int = 3):
         self.labels = session.content.labels
         self.rows: list[EventRow] = []
         self.summary = note("", "prompt")
@@ -407,26 +419,30 @@ class TimelineView:
         self.problem = note("", "error")
         self.chart = w.Output(layout=w.Layout(width="100%"))
         self.chart.add_class("wb-chart")
-        self.form = EventForm(session, on_saved=session.changed)
+        self.form = EventForm(session, on_saved=session.changed, heading_level=heading_level + 1)
         self.show_all = w.ToggleButton(value=False, description="Show all", layout=w.Layout(display="none"))
         self.show_all.add_class("wb-show-all")
         self.show_all.observe(lambda _c: self._show_all_changed(), names="value")
         self.row_box = w.VBox([])
-        self.empty = note("Nothing logged yet.", "help")
-        self.table = w.VBox([heading("Your log, newest first", 4), self.row_box, self.show_all])
+        self.nothing_logged = note("Nothing logged yet.", "help")
+        self.table = w.VBox(
+            [heading("Your log, newest first", heading_level + 1), self.row_box, self.show_all]
+        )
         self.table.add_class("wb-events-table")
-        self.widget = w.VBox(
-            [
-                heading("Your contact timeline"),
+        super().__init__(
+            session,
+            "wb-timeline",
+            needs_person=False,  # the summary says to add a person first
+            body=[
+                heading("Your contact timeline", heading_level),
                 self.summary,
                 self.problem,
                 self.chart,
                 self.form.widget,
                 self.table,
-            ]
+            ],
         )
-        self.widget.add_class("wb-timeline")
-        session.observe(lambda _c: self.refresh(), names="revision")
+        self.on_revision(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -481,7 +497,7 @@ class TimelineView:
             self.rows.append(row)
         for row in previous.values():
             row.close()
-        self.row_box.children = [row.widget for row in self.rows] if events else [self.empty]
+        self.row_box.children = [row.widget for row in self.rows] if events else [self.nothing_logged]
         self.show_all.layout.display = None if len(events) > ROW_LIMIT else "none"
         self.show_all.description = (
             f"Show only the latest {ROW_LIMIT}" if self.show_all.value else f"Show all {len(events)} events"
@@ -497,8 +513,9 @@ class TimelineView:
         today = self.session.today()
         rules = self.session.content.rules
         try:
-            wide = chart.timeline_png(person, assessment, today, rules, chart.WIDE)
-            compact = chart.timeline_png(person, assessment, today, rules, chart.COMPACT)
+            # Light and dark from one drawing each (chart.timeline_pngs recolours, it does not redraw).
+            wide = chart.timeline_pngs(person, assessment, today, rules, chart.WIDE)
+            compact = chart.timeline_pngs(person, assessment, today, rules, chart.COMPACT)
         except Exception:  # a picture that fails must not take the log down with it
             self.chart.outputs = ()
             self.problem.value = "The chart could not be drawn this time; your log is safe below."
@@ -507,7 +524,11 @@ class TimelineView:
         self.chart.outputs = (
             {
                 "output_type": "display_data",
-                "data": {"text/html": picture_html(wide, compact, alt), "text/plain": alt},
+                "data": {
+                    "text/html": picture_html(wide[0], compact[0], alt, "light")
+                    + picture_html(wide[1], compact[1], alt, "dark"),
+                    "text/plain": alt,
+                },
                 "metadata": {},
             },
         )

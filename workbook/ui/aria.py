@@ -1,0 +1,120 @@
+"""What ipywidgets cannot say to a screen reader yet: group names, roles and landmarks.
+
+ipywidgets 8 labels every single input properly (a `description` becomes a `<label for=...>`), but
+it sets no ARIA attribute and has no way to ask for one (jupyter-widgets/ipywidgets#2650, open):
+a `RadioButtons` draws its description as a `<label>` that points at nothing, its buttons carry no
+shared `name` (so the arrow keys do not move between them), no widget box can be a `<fieldset>`,
+a `<main>` or a `<nav>`, and `ToggleButtons` do not say which one is pressed.
+
+So the page gets one small script that adds what is missing to elements it finds by class, and
+keeps adding it as widgets draw and redraw (a `MutationObserver`):
+
+- every ipywidgets radio group (`.widget-radio-box`) becomes a `radiogroup` named by its own
+  description label, and its buttons share a `name`, so Tab lands on the group and the arrows choose
+  (the browser then clicks the button, which is what ipywidgets listens to);
+- a box marked `GROUP` becomes a `group` named by its `LEGEND` label (a fieldset and its legend);
+- the boxes in `LANDMARKS` become the dashboard's landmarks: banner, the person panel and the card,
+  the navigation (the stepper) and main (the step); the footer is a real `<footer>` (help.py), the
+  contentinfo. The pressed step button gets `aria-current="step"`.
+
+Why this way: it touches only our own `wb-*` classes and three of ipywidgets' long-standing DOM
+class names, so it survives an upgrade or does nothing (the browser tests then fail: they find
+fields by their questions and run axe-core). The script reaches the page as HTML in an `Output`
+widget, whose outputs ipywidgets renders as trusted (an `HTML` widget's `<script>` never runs, and
+Voila runs no `Javascript()` display). When ipywidgets can set these attributes itself, drop this.
+The script is fixed text: no user text ever goes into it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import ipywidgets as w
+
+__all__ = [
+    "ASIDE",
+    "BANNER",
+    "GROUP",
+    "LANDMARKS",
+    "LEGEND",
+    "MAIN",
+    "NAV",
+    "PEOPLE",
+    "SCRIPT",
+    "aria_script",
+]
+
+GROUP = "wb-group"  # a box of related inputs (checkboxes): a fieldset
+LEGEND = "wb-legend"  # the label that names its GROUP: the legend
+BANNER = "wb-header"  # the dashboard's title and what it is for
+PEOPLE = "wb-people-region"
+ASIDE = "wb-aside"
+NAV = "wb-nav"
+MAIN = "wb-main"
+# class -> (role, name): the dashboard's landmarks, top to bottom (the footer is a <footer>).
+LANDMARKS = {
+    BANNER: ("banner", ""),
+    PEOPLE: ("region", "Who this is about"),
+    ASIDE: ("complementary", "What the workbook suggests"),
+    NAV: ("navigation", "Steps"),
+    MAIN: ("main", ""),
+}
+
+SCRIPT = f"""<script>
+(() => {{
+  if (window.wbAria) return;
+  window.wbAria = true;
+  const landmarks = {json.dumps(LANDMARKS)};
+  let made = 0;
+  const idOf = (el) => el.id || (el.id = "wb-aria-" + (++made));
+  const set = (el, name, value) => {{ if (el.getAttribute(name) !== value) el.setAttribute(name, value); }};
+  const named = (el, label) => {{
+    if (label && label.textContent.trim()) set(el, "aria-labelledby", idOf(label));
+  }};
+  function apply() {{
+    for (const box of document.querySelectorAll(".widget-radio-box")) {{
+      set(box, "role", "radiogroup");
+      named(box, box.parentElement && box.parentElement.querySelector(":scope > .widget-label"));
+      const name = idOf(box);
+      for (const input of box.querySelectorAll("input[type=radio]")) {{
+        if (input.name !== name) input.name = name;
+      }}
+    }}
+    for (const group of document.querySelectorAll(".{GROUP}")) {{
+      set(group, "role", "group");
+      named(group, group.querySelector(":scope > .{LEGEND}"));
+    }}
+    for (const [cls, [role, name]] of Object.entries(landmarks)) {{
+      for (const el of document.getElementsByClassName(cls)) {{
+        set(el, "role", role);
+        if (name) set(el, "aria-label", name);
+      }}
+    }}
+    for (const nav of document.querySelectorAll(".{NAV}")) {{
+      for (const button of nav.querySelectorAll("button")) {{
+        if (button.classList.contains("mod-active")) set(button, "aria-current", "step");
+        else if (button.hasAttribute("aria-current")) button.removeAttribute("aria-current");
+      }}
+    }}
+  }}
+  let queued = false;
+  new MutationObserver(() => {{
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {{ queued = false; apply(); }});
+  }}).observe(document.body, {{
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class"],
+  }});
+  apply();
+}})();
+</script>"""
+
+
+def aria_script() -> w.Output:
+    """The script above, as a widget to put next to the stylesheet (it runs once per page)."""
+    out = w.Output(layout=w.Layout(display="none"))
+    out.add_class("wb-aria")
+    out.outputs = (
+        {"output_type": "display_data", "data": {"text/html": SCRIPT, "text/plain": ""}, "metadata": {}},
+    )
+    return out
