@@ -36,7 +36,7 @@ from tornado.ioloop import IOLoop
 from traitlets import Bool
 from voila.app import Voila
 
-from .serving import PageCookieIdentityProvider, refuse_foreign_hosts
+from .serving import PageCookieIdentityProvider, guard_request_info, refuse_foreign_hosts
 
 __all__ = ["APP_DIR", "DASHBOARD", "OwnerOnlyVoila", "browser_wanted", "main"]
 
@@ -64,7 +64,8 @@ class OwnerOnlyVoila(Voila):
         if not issubclass(self.identity_provider_class, PageCookieIdentityProvider):
             self.log.critical("voila.json was not read (run this from the repository, as `make app` does)")
             self.exit(1)
-        refuse_foreign_hosts(self.app, {self.ip}, self.log)
+        guard_request_info(self.app, self.server_url, self.kernel_manager)
+        refuse_foreign_hosts(self.app, {self.ip}, self.log)  # inserted last, so it is tried first
         # jupyter server's request log, which leaves the token out of the addresses it logs.
         self.app.settings["log_function"] = log_request
         IOLoop.current().add_callback(self._announce)  # runs once the port is bound and serving

@@ -17,10 +17,16 @@ Only its owner gets in (`workbook/launch.py`, which `make app` runs, puts these 
   static files and websockets included, as jupyter server's `check_host` refuses one (standalone
   Voila sets `allow_remote_access=True` and would answer it): a web page whose name an attacker
   points at 127.0.0.1 (DNS rebinding) gets nothing.
+- Voila's `/voila/query/<kernel>` socket, which hands a pre-heated kernel its visitor's request,
+  asks for no login: another account on the machine could read a kernel's id from `ps`, connect
+  first and leave the owner's page loading for ever. The launcher answers it only to a caller that
+  shows the kernel's own message-signing key (`KERNEL_KEY_HEADER`, sent by `ui/visitor.py` from
+  inside the kernel), which only the kernel and the server know.
 """
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import ipaddress
 import logging
@@ -31,11 +37,25 @@ from urllib.parse import parse_qsl, urlencode
 
 import tornado.web
 from jupyter_server.auth.identity import PasswordIdentityProvider
+from jupyter_server.utils import url_path_join
 from tornado.httputil import HTTPServerRequest
-from tornado.routing import Matcher, Rule
+from tornado.routing import Matcher, PathMatches, Rule
 from traitlets import Bool
+from voila.request_info_handler import RequestInfoSocketHandler
 
-__all__ = ["ForeignHostRefused", "PageCookieIdentityProvider", "is_local_host", "refuse_foreign_hosts"]
+__all__ = [
+    "KERNEL_KEY_HEADER",
+    "ForeignHostRefused",
+    "KernelOnlyRequestInfo",
+    "PageCookieIdentityProvider",
+    "guard_request_info",
+    "is_local_host",
+    "refuse_foreign_hosts",
+]
+
+# The header a pre-heated kernel proves itself with on the query socket (ui/visitor.py sends it).
+KERNEL_KEY_HEADER = "X-Workbook-Kernel-Key"
+_KERNEL_ID = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"  # as jupyter server and Voila write it
 
 LOCAL_HOSTNAMES = frozenset({"localhost"})  # jupyter server's default `local_hostnames`
 TOKEN_ARGUMENT = "token"
@@ -125,4 +145,30 @@ def refuse_foreign_hosts(app: tornado.web.Application, also: Iterable[str], log:
     """Put the Host check in front of every route of `app`, as the first rule tornado tries."""
     router = app.default_router
     rule = Rule(_ForeignHost(also), ForeignHostRefused, {"log": log})
+    router.rules.insert(0, router.process_rule(rule))
+
+
+class KernelOnlyRequestInfo(RequestInfoSocketHandler):
+    """Voila's request-info socket, opened only for the kernel it is about."""
+
+    def initialize(self, kernel_manager: Any) -> None:
+        self.kernel_manager = kernel_manager
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        kernel_id = kwargs.get("kernel_id") or (args[0] if args else "")
+        try:
+            key = self.kernel_manager.get_kernel(kernel_id).session.key
+        except KeyError:
+            key = b""
+        offered = self.request.headers.get(KERNEL_KEY_HEADER, "")
+        if not key or not hmac.compare_digest(offered.encode(), key.hex().encode()):
+            raise tornado.web.HTTPError(403)
+        await super().get(*args, **kwargs)
+
+
+def guard_request_info(app: tornado.web.Application, server_url: str, kernel_manager: Any) -> None:
+    """Answer `/voila/query/<kernel>` with `KernelOnlyRequestInfo`, ahead of Voila's own route."""
+    path = url_path_join(server_url, r"/voila/query/" + _KERNEL_ID)
+    router = app.default_router
+    rule = Rule(PathMatches(path), KernelOnlyRequestInfo, {"kernel_manager": kernel_manager})
     router.rules.insert(0, router.process_rule(rule))

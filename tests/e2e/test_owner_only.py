@@ -34,7 +34,7 @@ from voila.app import Voila
 
 from workbook import launch
 from workbook.model import Goal, Relationship, Situation, WhatHappened
-from workbook.serving import is_local_host
+from workbook.serving import KERNEL_KEY_HEADER, is_local_host
 from workbook.store import DB_NAME, HOME_ENV, Store
 
 from .rig import (
@@ -85,11 +85,14 @@ class App:
         finally:
             connection.close()
 
-    def open_socket(self, path: str, *, host: str | None = None) -> int:
+    def open_socket(
+        self, path: str, *, host: str | None = None, headers: dict[str, str] | None = None
+    ) -> int:
         """The status a websocket handshake gets (101 would be an open socket)."""
         key = base64.b64encode(secrets.token_bytes(16)).decode()
         upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13"}
-        status, _, _ = self.ask(path, host=host, headers={**upgrade, "Sec-WebSocket-Key": key})
+        sent = {**upgrade, "Sec-WebSocket-Key": key, **(headers or {})}
+        status, _, _ = self.ask(path, host=host, headers=sent)
         return status
 
     def settled_kernels(self) -> set[str]:
@@ -207,6 +210,25 @@ def test_a_foreign_host_is_refused_even_with_the_key(app: App) -> None:
     assert "Blocking request with non-local 'Host'" not in app.log.read_text(errors="replace"), (
         "a foreign Host reached a route: the launcher's check should have refused it first"
     )
+
+
+@pytest.mark.e2e
+def test_the_query_socket_opens_only_for_the_kernel_it_is_about(app: App) -> None:
+    """Voila's request-info socket asks for no login; the launcher's opens only with the kernel's key."""
+    kernel_id = next(iter(app.settled_kernels()))
+    path = f"/voila/query/{kernel_id}"
+    assert app.open_socket(path) == 403, "the query socket opened for a caller with no key"
+    assert app.open_socket(f"{path}?token={app.token}") == 403, "the login token is not the kernel's key"
+    wrong = {KERNEL_KEY_HEADER: secrets.token_hex(16)}
+    assert app.open_socket(path, headers=wrong) == 403, "the query socket opened with a wrong key"
+    unknown = app.open_socket("/voila/query/00000000-0000-0000-0000-000000000000", headers=wrong)
+    assert unknown in (403, 404), f"the query socket answered {unknown} for a kernel that does not exist"
+
+
+def test_the_kernel_and_the_server_name_the_same_key_header() -> None:
+    from workbook.ui import visitor
+
+    assert visitor.KERNEL_KEY_HEADER == KERNEL_KEY_HEADER
 
 
 # --- (c) the printed address works --------------------------------------------------------------

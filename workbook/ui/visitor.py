@@ -26,6 +26,8 @@ __all__ = ["pending", "wait"]
 log = logging.getLogger(__name__)
 
 PREHEAT = "VOILA_PREHEAT"  # "True" in a kernel Voila started ahead of any request
+# The launcher's query socket opens only for the kernel itself (workbook/serving.py, same name).
+KERNEL_KEY_HEADER = "X-Workbook-Kernel-Key"
 CONNECT_TIMEOUT_S = 5.0
 RETRY_FIRST_S = 0.2
 RETRY_MOST_S = 5.0
@@ -53,7 +55,9 @@ def wait() -> None:
     pause = RETRY_FIRST_S
     while True:
         try:
-            with connect(_query_url(env), open_timeout=CONNECT_TIMEOUT_S) as socket:
+            headers = {KERNEL_KEY_HEADER: _kernel_key()}
+            url = _query_url(env)
+            with connect(url, open_timeout=CONNECT_TIMEOUT_S, additional_headers=headers) as socket:
                 request = json.loads(socket.recv())
             break
         except (OSError, TimeoutError, WebSocketException, ValueError) as error:
@@ -63,6 +67,17 @@ def wait() -> None:
     if isinstance(request, dict):
         env.update({key: str(value) for key, value in request.items()})  # as Voila's own helper does
     env[PREHEAT] = "False"  # Voila sends the request once; from now on this kernel is like any other
+
+
+def _kernel_key() -> str:
+    """This kernel's message-signing key (hex), which only it and the server that started it hold."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return ""
+    kernel = getattr(get_ipython(), "kernel", None)
+    key = getattr(getattr(kernel, "session", None), "key", b"")
+    return key.hex() if isinstance(key, bytes) else ""
 
 
 def _query_url(env: os._Environ[str] | dict[str, str]) -> str:
