@@ -179,3 +179,16 @@ def test_every_name_in_all_exists_and_every_public_definition_is_in_all(name: st
     }
     unlisted = sorted(defined - set(exported))
     assert not unlisted, f"{name} defines {unlisted} but leaves them out of __all__"
+
+
+def test_counts_with_their_nouns_are_written_once() -> None:
+    """Every "1 day" / "3 days" goes through model.quantity: no inline singular/plural test elsewhere."""
+    import re
+
+    inline = re.compile(r"(?:==|!=) 1 else")
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "model.py":
+            continue
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if inline.search(line) and ("'" in line or '"' in line):
+                raise AssertionError(f"{path.name}:{number} counts by hand (use model.quantity): {line}")

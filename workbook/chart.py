@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from .model import Assessment, Event, EventKind, Person, Tone
+from .model import Assessment, Event, EventKind, Person, Tone, quantity
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -471,11 +471,11 @@ def describe_timeline(person: Person, assessment: Assessment, today: date) -> st
     received = sum(e.kind is EventKind.RECEIVED for e in person.events)
     boundaries = sum(e.kind in _BOUNDARY for e in person.events)
     summary = (
-        f"Contact timeline: {_count(sent, 'message', 'messages')} from you, "
-        f"{_count(received, 'reply', 'replies')} from them"
+        f"Contact timeline: {quantity(sent, 'message', 'messages')} from you, "
+        f"{quantity(received, 'reply', 'replies')} from them"
     )
     if boundaries:
-        summary += f", {_count(boundaries, 'boundary', 'boundaries')} they set"
+        summary += f", {quantity(boundaries, 'boundary', 'boundaries')} they set"
     parts = [summary + "."]
     if assessment.cooling_off_until is not None:
         parts.append(f"Cooling-off period until {_long(assessment.cooling_off_until)}.")
@@ -483,13 +483,9 @@ def describe_timeline(person: Person, assessment: Assessment, today: date) -> st
         parts.append(f"Earliest next message: {_long(assessment.earliest_contact)}.")
     if assessment.flags:
         flagged = {event for flag in assessment.flags for event in flag.events}
-        parts.append(f"{_count(len(flagged), 'flagged message', 'flagged messages')}.")
+        parts.append(f"{quantity(len(flagged), 'flagged message', 'flagged messages')}.")
     parts.append(f"Today is {_long(today)}.")
     return " ".join(parts)
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _long(day: date) -> str:

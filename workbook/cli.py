@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InvalidInput, PersonNotFound, WorkbookError
-from .model import Assessment, parse_date
+from .model import Assessment, parse_date, quantity
 
 if TYPE_CHECKING:
     from .guidance import GuidanceRules
@@ -139,7 +139,7 @@ def _export(args: argparse.Namespace) -> int:
 
         events = sum(len(person.events) for person in people)
         _write_private(path, csv_bytes(people))
-        print(f"Exported {events} contact {'event' if events == 1 else 'events'} to {args.file}.")
+        print(f"Exported {quantity(events, 'contact event', 'contact events')} to {args.file}.")
         return 0
     if passphrase is not None:
         from .locked import lock
@@ -147,7 +147,7 @@ def _export(args: argparse.Namespace) -> int:
 
         _write_private(path, lock(dumps(people).encode("utf-8"), passphrase))
     what = "locked with your passphrase " if passphrase is not None else ""
-    print(f"Exported {count} {'person' if count == 1 else 'people'} {what}to {args.file}.")
+    print(f"Exported {quantity(count, 'person', 'people')} {what}to {args.file}.")
     return 0
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "parse_enum",
     "parse_signals",
     "long_date",
+    "quantity",
     "short_datetime",
     "shown",
 ]
@@ -308,6 +309,11 @@ class Assessment:
 def long_date(day: date) -> str:
     """A day as a person reads it: "Tuesday 1 December 2026"."""
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def quantity(n: int, one: str, many: str) -> str:
+    """A count with its noun: "1 person", "3 people" (written once, for every message that counts)."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def short_datetime(at: datetime) -> str:

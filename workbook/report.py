@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .chart import describe_timeline, timeline_png
 from .guidance import assess
-from .model import Assessment, Channel, JournalKind, Person, long_date
+from .model import Assessment, Channel, JournalKind, Person, long_date, quantity
 from .plan import CADENCE, CHANNEL, FIRST_CHECK_IN, IDEAS, REMINDERS
 from .questions import Question, QuestionKind
 
@@ -163,7 +163,7 @@ def _advice(pdf: FPDF, assessment: Assessment, content: Content) -> None:
         pdf.set_font("body", "", _BODY)
         for flag in assessment.flags:
             count = len(flag.events)
-            _text(pdf, f"- {rules.flag_texts[flag.code]} ({count} {'time' if count == 1 else 'times'})")
+            _text(pdf, f"- {rules.flag_texts[flag.code]} ({quantity(count, 'time', 'times')})")
 
 
 def _timeline(pdf: FPDF, person: Person, assessment: Assessment, today: date, content: Content) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..errors import InvalidInput, WorkbookError
-from ..model import Person
+from ..model import Person, quantity
 from ..transfer import dumps, parse_document
 from .fields import text_field
 from .session import Session
@@ -39,7 +39,7 @@ def export_download(session: Session, css_class: str, caption: str | None = None
     people = session.store.export_people()
     filename = f"reconnect-workbook-{session.today().isoformat()}.json"
     if caption is None:
-        caption = f"Download {filename} ({len(people)} {'person' if len(people) == 1 else 'people'})"
+        caption = f"Download {filename} ({quantity(len(people), 'person', 'people')})"
     return download_link(dumps(people).encode("utf-8"), filename, "application/json", caption, css_class)
 
 
@@ -209,7 +209,7 @@ class DataPage(View):
             return True
         people = self.session.store.export_people()
         filename = f"reconnect-workbook-{self.session.today().isoformat()}-locked.json"
-        count = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+        count = quantity(len(people), "person", "people")
         self.export_link.value = download_link(
             lock(dumps(people).encode("utf-8"), passphrase),
             filename,
@@ -231,7 +231,7 @@ class DataPage(View):
             csv_bytes(people),
             filename,
             "text/csv",
-            f"Download {filename} ({events} {'contact' if events == 1 else 'contacts'})",
+            f"Download {filename} ({quantity(events, 'contact', 'contacts')})",
             "wb-export-csv-download",
         )
 
@@ -298,7 +298,7 @@ class DataPage(View):
             )
         self.preview.children = [
             note(
-                f"This file holds {len(self.pending)} {'person' if len(self.pending) == 1 else 'people'}:",
+                f"This file holds {quantity(len(self.pending), 'person', 'people')}:",
                 "prompt",
             ),
             *rows,

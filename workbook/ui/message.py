@@ -24,7 +24,7 @@ import ipywidgets as w
 from ..answer_keys import DRAFT_ID, READY_AT_ID
 from ..errors import WorkbookError
 from ..messages import MessageCheck, Support, check_message
-from ..model import Goal, WhatHappened, parse_datetime
+from ..model import Goal, WhatHappened, parse_datetime, quantity
 from ..plan import PlanWords, reread_opens_at
 from ..questions import Template, templates_for
 from .fields import dropdown_field, long_text_field, text_field
@@ -367,7 +367,7 @@ class MessageStudio(View):
             left = reread_opens_at(self.ready_at, self.minutes) - self.session.now()
             minutes_left = max(1, -(-int(left.total_seconds()) // 60))
             self.reread_note.help(
-                f"Not yet: about {minutes_left} more minute{'s' if minutes_left != 1 else ''}. "
+                f"Not yet: about {quantity(minutes_left, 'more minute', 'more minutes')}. "
                 "Step away for a moment; the draft is kept."
             )
         self._show_pause()

@@ -20,6 +20,7 @@ from ..model import (
     Situation,
     WhatHappened,
     parse_enum,
+    quantity,
 )
 from .fields import choice_field, date_field, dropdown_field, multi_field, text_field
 from .session import Session
@@ -48,7 +49,7 @@ def day_counters(session: Session) -> str:
 def _days(n: int) -> str:
     if n <= 0:
         return "today"
-    return "1 day" if n == 1 else f"{n} days"
+    return quantity(n, "day", "days")
 
 
 class SituationForm:

@@ -16,7 +16,7 @@ import ipywidgets as w
 
 from ..calendar import MAX_REMINDERS, reminders_ics
 from ..errors import WorkbookError
-from ..model import AnswerValue, Band, Channel, long_date
+from ..model import AnswerValue, Band, Channel, long_date, quantity
 from ..plan import CADENCE, CHANNEL, FIRST_CHECK_IN, IDEAS, REMINDERS, check_first_check_in
 from .fields import choice_field, date_field, dropdown_field, long_text_field, number_field
 from .session import Session
@@ -212,7 +212,7 @@ class PlanView(View):
             return None
         first = self.first.value
         self.ics_message.saved(
-            f"{count} reminder{'s' if count != 1 else ''}, {cadence.label.lower()}, "
+            f"{quantity(count, 'reminder', 'reminders')}, {cadence.label.lower()}, "
             f"from {long_date(first)}. Open the file to add them to your calendar."
         )
         self.link.value = download_link(

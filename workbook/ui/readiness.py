@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from ..guidance import GuidanceRules, help_pages_for
 from ..messages import HelpPage
-from ..model import Assessment, long_date
+from ..model import Assessment, long_date, quantity
 from .help import render_routes
 from .session import Session
 from .view import View
@@ -70,7 +70,7 @@ def render_card(
         # In plain words, never as codes: the sentence from data/guidance.toml and how many.
         items = "".join(
             f"<li>{html.escape(rules.flag_texts[f.code])} "
-            f"({len(f.events)} message{'s' if len(f.events) != 1 else ''})</li>"
+            f"({quantity(len(f.events), 'message', 'messages')})</li>"
             for f in assessment.flags
         )
         flags = f"<p><b>Looking back at your messages:</b></p><ul>{items}</ul>"

@@ -32,6 +32,7 @@ from ..model import (
     Tone,
     long_date,
     parse_enum,
+    quantity,
     short_datetime,
 )
 from .fields import choice_field, date_field, dropdown_field, text_field, time_field
@@ -83,7 +84,7 @@ def summary_line(assessment: Assessment | None, today: date, rules: GuidanceRule
     days = (earliest - today).days
     return (
         f"Earliest date for your next message: {long_date(earliest)} "
-        f"({days} day{'s' if days != 1 else ''} from now)."
+        f"({quantity(days, 'day', 'days')} from now)."
     )
 
 
