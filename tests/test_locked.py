@@ -8,6 +8,7 @@ import json
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,21 @@ def test_a_damaged_file_says_it_is_damaged(number):
     damaged = damaged_copies(lock(DEMO, PASS, FAST))[number]
     with pytest.raises(ImportRefused, match="damaged"):
         unlock(damaged, PASS)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [{"memory_kib": 256 * 1024 + 1}, {"iterations": 11}, {"lanes": 9}],
+    ids=["memory", "passes", "lanes"],
+)
+def test_a_header_asking_for_more_than_a_kernel_can_spare_is_refused_before_any_work(ask):
+    """A hostile file could ask for 1 GiB and 20 passes: 43 s and a gigabyte before 'wrong passphrase'."""
+    envelope = json.loads(lock(DEMO, PASS, FAST))
+    greedy = json.dumps({**envelope, "kdf": {**envelope["kdf"], **ask}}).encode()
+    started = time.perf_counter()
+    with pytest.raises(ImportRefused, match="damaged"):
+        unlock(greedy, PASS)
+    assert time.perf_counter() - started < 1, "the key was derived before the header was checked"
 
 
 def test_a_newer_version_asks_for_an_update():

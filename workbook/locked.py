@@ -56,9 +56,11 @@ LOCKED_VERSION = 1
 MIN_PASSPHRASE_LENGTH = 8  # for a new lock; opening a file takes whatever passphrase it was locked with
 MAX_PASSPHRASE_LENGTH = 1024
 
-MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB: more than any setting this app writes, far less than a hostile ask
-MAX_ITERATIONS = 20
-MAX_LANES = 16
+# Four times the memory and about three times the passes this app writes: room to raise the defaults
+# later, while a hostile header cannot tie up a kernel (a Binder one has 1-2 GB) for long.
+MAX_MEMORY_KIB = 256 * 1024
+MAX_ITERATIONS = 10
+MAX_LANES = 8
 MAX_LOCKED_BYTES = 40 * 1024 * 1024  # a 20 MB export, base64-encoded, with room to spare
 
 _KEY_BYTES, _CHECK_BYTES, _SALT_BYTES, _NONCE_BYTES = 32, 16, 16, 12

@@ -11,15 +11,18 @@ ever written as text (`multi_cell`, never HTML or markdown), so nothing a person
 markup or a link.
 
 Fonts, so that any name prints: DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew and more), which
-matplotlib, already a dependency, ships inside its wheel; and Droid Sans Fallback for Chinese,
-Japanese and Korean, shipped in workbook/fonts/ (Apache 2.0, from Debian's fonts-droid-fallback).
-Nothing is installed by hand and nothing is fetched.
+matplotlib, already a dependency, ships inside its wheel; then, glyph by glyph, the fallbacks in
+workbook/fonts/, each taken from a Debian package with its licence beside it: Droid Sans Fallback
+(Chinese, Japanese; Apache 2.0, fonts-droid-fallback), Nanum Gothic (Korean; OFL, fonts-nanum) and
+Noto Sans Thai, Devanagari, Bengali and Tamil (OFL, fonts-noto-core). A fallback is loaded only when
+the person's words need it. Nothing is installed by hand and nothing is fetched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,9 +37,19 @@ if TYPE_CHECKING:
 
     from .content import Content
 
-__all__ = ["FALLBACK_FONT", "report_pdf"]
+__all__ = ["FALLBACK_FONT", "FALLBACK_FONTS", "report_pdf"]
 
-FALLBACK_FONT = Path(__file__).resolve().parent / "fonts" / "DroidSansFallbackFull.ttf"
+_FONTS = Path(__file__).resolve().parent / "fonts"
+FALLBACK_FONT = _FONTS / "DroidSansFallbackFull.ttf"  # Chinese and Japanese
+# Tried in this order for a character DejaVu Sans lacks.
+FALLBACK_FONTS = (
+    FALLBACK_FONT,
+    _FONTS / "NanumGothic.ttf",  # Korean
+    _FONTS / "NotoSansThai-Regular.ttf",
+    _FONTS / "NotoSansDevanagari-Regular.ttf",  # Hindi, Marathi, Nepali
+    _FONTS / "NotoSansBengali-Regular.ttf",
+    _FONTS / "NotoSansTamil-Regular.ttf",
+)
 TITLE = "Reconnect Workbook"
 NOT_THERAPY = (
     "This workbook is not therapy. If things feel too heavy, talk to someone you trust or your doctor. "
@@ -71,10 +84,19 @@ def _document(person: Person, today: date, with_journal: bool) -> FPDF:
     pdf.add_font("body", "", dejavu / "DejaVuSans.ttf")
     pdf.add_font("body", "B", dejavu / "DejaVuSans-Bold.ttf")
     covered = pdf.fonts["body"].cmap
-    if any(ord(ch) not in covered for ch in _words(person, with_journal) if not ch.isspace()):
-        # Loading the CJK font takes a second and a half; most workbooks never need it.
-        pdf.add_font("cjk", "", FALLBACK_FONT)
-        pdf.set_fallback_fonts(["cjk"], exact_match=False)
+    missing = {ord(ch) for ch in _words(person, with_journal) if not ch.isspace()} - set(covered)
+    loaded = []
+    for number, path in enumerate(FALLBACK_FONTS):
+        if not missing:  # most workbooks never need one; the CJK font alone takes a second to load
+            break
+        family = f"fallback{number}"
+        pdf.add_font(family, "", path)
+        found = missing & set(pdf.fonts[family].cmap)
+        if found:
+            loaded.append(family)
+            missing -= found
+    if loaded:
+        pdf.set_fallback_fonts(loaded, exact_match=False)
     name = person.name
     pdf.set_text_shaping(True)
     pdf.set_title(f"{TITLE}: {name}")
@@ -194,13 +216,26 @@ def _timeline(pdf: FPDF, person: Person, assessment: Assessment, today: date, co
 def _chart_png(person: Person, assessment: Assessment, today: date, content: Content) -> bytes:
     """The timeline picture, with the CJK font as matplotlib's fallback so the name in its title
     prints too (only inside this call: the dashboard's own charts are left as they are)."""
+    import warnings
+
     import matplotlib
+
+    # A glyph no font has would still print a warning per character on the command line.
+    with warnings.catch_warnings(), matplotlib.rc_context({"font.family": ["DejaVu Sans", *_chart_fonts()]}):
+        warnings.filterwarnings("ignore", message="Glyph .* missing from")
+        return timeline_png(person, assessment, today, content.rules, dpi=150)
+
+
+@cache
+def _chart_fonts() -> tuple[str, ...]:
+    """The fallbacks' names, each added to matplotlib's font list once per process."""
     from matplotlib import font_manager
 
-    font_manager.fontManager.addfont(str(FALLBACK_FONT))
-    fallback = font_manager.FontProperties(fname=str(FALLBACK_FONT)).get_name()
-    with matplotlib.rc_context({"font.family": ["DejaVu Sans", fallback]}):
-        return timeline_png(person, assessment, today, content.rules, dpi=150)
+    names = []
+    for path in FALLBACK_FONTS:
+        font_manager.fontManager.addfont(str(path))
+        names.append(font_manager.FontProperties(fname=str(path)).get_name())
+    return tuple(names)
 
 
 def _answer_text(question: Question, value: object) -> str:
