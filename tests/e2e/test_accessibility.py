@@ -271,3 +271,56 @@ def test_every_theme_colour_pair_passes_wcag_aa(name: str) -> None:
             if contrast(c, colours["surface"]) < 4.5
         ]
     assert not weak, weak
+
+
+# In each field, top to bottom: the question, its help, the input, its message. Returns the fields
+# that read out of order, and the checkbox labels cut short (wider inside than their box).
+_LAYOUT_PROBLEMS = """() => {
+  // An element with `display: contents` has no box of its own: measure what it holds instead.
+  const rect = el => {
+    const box = el.getBoundingClientRect();
+    if (box.height > 0) return box;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect();
+  };
+  const top = el => rect(el).top;
+  const shown = el => el && rect(el).height > 0;
+  const wrong = [];
+  for (const field of document.querySelectorAll('.wb-field')) {
+    if (!shown(field)) continue;
+    const question = field.querySelector(':scope > * > .widget-label, :scope > .wb-legend');
+    const help = field.querySelector(':scope > .wb-help');
+    const input = field.querySelector('input, textarea, select');
+    const message = field.querySelector(':scope > .wb-saved, :scope > .wb-error');
+    const order = [question, help, input].filter(shown);
+    for (let i = 1; i < order.length; i++) {
+      if (top(order[i]) < top(order[i - 1])) wrong.push('order: ' + field.className);
+    }
+    if (shown(message) && input && top(message) < top(input)) {
+      wrong.push('message above input: ' + field.className);
+    }
+  }
+  for (const label of document.querySelectorAll('.widget-checkbox label')) {
+    if (shown(label) && label.scrollWidth > label.clientWidth + 1) wrong.push('cut: ' + label.textContent);
+  }
+  return wrong;
+}"""
+
+
+def test_each_field_reads_question_help_input_and_no_checkbox_label_is_cut(
+    browser: Browser, notebooks_server: str
+) -> None:
+    context = _context(browser, "light", phone=True)
+    page = context.new_page()
+    captions = _open_dashboard(page, notebooks_server)
+    problems: list[str] = []
+    for index, caption in enumerate(captions):
+        _show_step(page, index)
+        problems += [f"{caption}: {p}" for p in page.evaluate(_LAYOUT_PROBLEMS)]
+    page.locator(".wb-person-panel button", has_text="Add a person").click()
+    expect(page.locator(".wb-situation-form")).to_be_visible()
+    _settle(page)
+    problems += [f"person form: {p}" for p in page.evaluate(_LAYOUT_PROBLEMS)]
+    context.close()
+    assert not problems, "\n".join(problems)

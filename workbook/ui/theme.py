@@ -112,7 +112,13 @@ body[data-jp-theme-light="false"] .wb-chart-dark { display: block; }
    input sit in the field's column and the help can come between them (`order`); the label keeps
    pointing at the input. The question wraps, full width, never cut off with an ellipsis. */
 .wb-field { margin-top: 12px; max-width: 100%; }
-.wb-field > .widget-inline-hbox, .wb-field > .widget-radio { display: contents; }
+/* Only the input's own box: a Label (the help, the message) carries `widget-inline-hbox` too, and
+   would lose its place in the column if it were unwrapped. */
+.wb-field > .widget-inline-hbox:not(.widget-label), .wb-field > .widget-radio { display: contents; }
+/* A checkbox's own label wraps instead of being cut at ipywidgets' 300px. */
+.wb-app .widget-checkbox, .wb-section .widget-checkbox { width: auto !important; max-width: 100%; height: auto; }
+.wb-app .widget-checkbox label, .wb-section .widget-checkbox label {
+    white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4; }
 .wb-field > * > .widget-label, .wb-field > .wb-legend { order: 1; }
 .wb-field > .wb-help { order: 2; }
 .wb-field > * > :not(.widget-label), .wb-field > .widget-vbox { order: 3; }
