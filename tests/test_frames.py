@@ -3,6 +3,7 @@ when a table is asked for (never by `assess`, `check-message` or the dashboard s
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -182,3 +183,20 @@ def test_notebook_09_shows_the_check_ins_as_a_dataframe(executed):
         'class="dataframe' in result.data["text/html"] and "Steadier this week." in result.data["text/html"]
     )
     assert "<th>mood</th>" in result.data["text/html"]
+
+
+def test_the_explore_cells_are_marked_for_jupyterlab_only_and_voila_removes_them() -> None:
+    """Voila (the app, on both routes) drops cells tagged `jupyterlab-only`: code words and a raw
+    table are for someone exploring in JupyterLab, not for the person using the app."""
+    config = json.loads((ROOT / "voila.json").read_text("utf-8"))
+    assert "jupyterlab-only" in config["TagRemovePreprocessor"]["remove_cell_tags"]
+    for name in ("07_contact_timeline", "09_if_the_answer_is_no"):
+        book = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        exploring = [
+            c
+            for c in book.cells
+            if "explore" in c.source.lower() or "ui.contact_log" in c.source or "ui.check_ins" in c.source
+        ]
+        assert exploring, name
+        for cell in exploring:
+            assert "jupyterlab-only" in cell.metadata.get("tags", []), (name, cell.source[:60])

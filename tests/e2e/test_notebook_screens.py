@@ -68,4 +68,8 @@ def test_a_step_notebook_reads_top_to_bottom(browser, notebooks_server, artifact
     page.wait_for_timeout(500)  # let the chart image settle before the picture is taken
     page.screenshot(path=artifacts / f"notebook-{notebook}.png", full_page=True)
     assert_no_traceback(page)
+    # The "explore your own data" cells are for JupyterLab (tag `jupyterlab-only`, removed by
+    # voila.json's TagRemovePreprocessor): the app never shows code words or a raw table.
+    body = page.locator("body").inner_text()
+    assert "Explore your own data" not in body and "pandas" not in body
     page.close()

@@ -165,9 +165,19 @@ def where_stored() -> w.VBox:
     home = get_session().store.home
     return _page(
         note(f"Your workbook is stored in: {home}", "prompt"),
-        note("Only your user account can open that folder. Set WORKBOOK_HOME to keep it elsewhere.", "help"),
+        note(_who_can_read(get_session()), "help"),
         name="privacy",
     )
+
+
+def _who_can_read(session) -> str:
+    """Who else can read the workbook, as true on this route as it can be said."""
+    if session.on_binder:
+        return (
+            "This is an online copy, on a computer you do not own: it is deleted when the session ends. "
+            "Download what you write before you go."
+        )
+    return "Only your own account on this computer can open that folder."
 
 
 def contact_log(*, everyone: bool = False):

@@ -291,8 +291,9 @@ class DataPage(View):
             state = "already here" if person.name.casefold() in existing else "new"
             rows.append(
                 note(
-                    f"{person.name} ({state}): {len(person.events)} events, "
-                    f"{len(person.answers)} answers, {len(person.journal)} journal entries",
+                    f"{person.name} ({state}): {quantity(len(person.events), 'event', 'events')}, "
+                    f"{quantity(len(person.answers), 'answer', 'answers')}, "
+                    f"{quantity(len(person.journal), 'journal entry', 'journal entries')}",
                     "help",
                 )
             )

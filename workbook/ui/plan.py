@@ -66,7 +66,7 @@ class PlanView(View):
         ):
             control.add_class(cls)
         self.message = Message("saved", "wb-plan-message")
-        self.download = w.Button(description="Download reminders (.ics)", icon="calendar")
+        self.download = w.Button(description="Download reminders for your calendar", icon="calendar")
         self.download.add_class("wb-ics")
         self.download.on_click(lambda _b: self.make_reminders())
         self.ics_message = Message("help", "wb-ics-message")

@@ -116,7 +116,8 @@ body[data-jp-theme-light="false"] .wb-chart-dark { display: block; }
    would lose its place in the column if it were unwrapped. */
 .wb-field > .widget-inline-hbox:not(.widget-label), .wb-field > .widget-radio { display: contents; }
 /* A checkbox's own label wraps instead of being cut at ipywidgets' 300px. */
-.wb-app .widget-checkbox, .wb-section .widget-checkbox { width: auto !important; max-width: 100%; height: auto; }
+.wb-app .widget-checkbox, .wb-section .widget-checkbox {
+    width: auto !important; max-width: 100%; height: auto; }
 .wb-app .widget-checkbox label, .wb-section .widget-checkbox label {
     white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4; }
 .wb-field > * > .widget-label, .wb-field > .wb-legend { order: 1; }
