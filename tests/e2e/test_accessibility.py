@@ -7,7 +7,8 @@ desktop and phone, land in test-artifacts/ to be looked at (`a11y-<scheme>-<size
 
 The workbook holds the fictional demo people, so the timeline and check-in charts have something
 to draw. One Voila serves the notebooks folder: the dashboard and the step notebooks are rendered
-under `/voila/render/...`, the route Binder uses, with the repository's voila.json (and its CSP).
+under `/voila/render/...` by standalone Voila with the repository's voila.json (and its CSP); the
+Binder route itself (jupyter server and its hook) is tested in tests/test_binder.py.
 """
 
 from __future__ import annotations
