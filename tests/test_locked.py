@@ -218,3 +218,24 @@ def test_a_locked_export_of_an_empty_workbook_still_opens(tmp_path):
     )
     document = json.loads(unlock((tmp_path / "e.json").read_bytes(), PASS))
     assert document["people"] == []
+
+
+def test_assessing_a_locked_copy_says_what_to_do_in_one_line(tmp_path, locked_export):
+    home, locked, _ = locked_export
+    one_line_exit_2(run("assess", str(locked), "--person", "Alex (example)", home=home), "is a locked copy")
+
+
+def test_an_encryption_library_without_argon2id_is_one_sentence_not_a_crash(monkeypatch):
+    """cryptography built against OpenSSL older than 3.2 has no Argon2id: say so, change nothing."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.kdf import argon2
+
+    class Missing:
+        def __init__(self, **_settings):
+            raise UnsupportedAlgorithm("argon2id is not supported by this version of OpenSSL.")
+
+    sealed = lock(DEMO, PASS, FAST)
+    monkeypatch.setattr(argon2, "Argon2id", Missing)
+    for attempt in (lambda: lock(DEMO, PASS, FAST), lambda: unlock(sealed, PASS)):
+        with pytest.raises(InvalidInput, match="encryption library is too old"):
+            attempt()

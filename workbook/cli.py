@@ -74,7 +74,15 @@ def _assess(args: argparse.Namespace) -> int:
     rules = load_content().rules
 
     today = parse_date(args.today, "--today") if args.today else date.today()
-    people = parse_document(_read_bytes(args.file))
+    data = _read_bytes(args.file)
+    from .locked import is_locked
+
+    if is_locked(data):
+        raise InvalidInput(
+            f"{args.file} is a locked copy: import it with --passphrase-file, then assess the workbook "
+            "or a plain export of it."
+        )
+    people = parse_document(data)
     wanted = args.person.strip().casefold()
     match = next((p for p in people if p.name.casefold() == wanted), None)
     if match is None:

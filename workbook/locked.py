@@ -66,6 +66,10 @@ MAX_LOCKED_BYTES = 40 * 1024 * 1024  # a 20 MB export, base64-encoded, with room
 _KEY_BYTES, _CHECK_BYTES, _SALT_BYTES, _NONCE_BYTES = 32, 16, 16, 12
 _FIELDS = {"format", "version", "kdf", "cipher", "check", "ciphertext"}
 
+NO_ARGON2 = (
+    "Locked copies cannot be made or opened here: this computer's encryption library is too old "
+    "(it needs OpenSSL 3.2 or newer). Nothing was changed."
+)
 DAMAGED = (
     "This locked file is damaged (cut short or changed since it was saved), so it cannot be opened. "
     "Nothing was changed."
@@ -189,16 +193,24 @@ def _read_header(
 
 
 def _derive(passphrase: str, salt: bytes, params: KdfParameters) -> tuple[bytes, bytes]:
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    try:
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    except ImportError:  # a cryptography built against OpenSSL older than 3.2 has no Argon2id
+        raise InvalidInput(NO_ARGON2) from None
+
+    from cryptography.exceptions import UnsupportedAlgorithm
 
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
-    out = Argon2id(
-        salt=salt,
-        length=_KEY_BYTES + _CHECK_BYTES,
-        iterations=params.iterations,
-        lanes=params.lanes,
-        memory_cost=params.memory_kib,
-    ).derive(secret)
+    try:
+        out = Argon2id(
+            salt=salt,
+            length=_KEY_BYTES + _CHECK_BYTES,
+            iterations=params.iterations,
+            lanes=params.lanes,
+            memory_cost=params.memory_kib,
+        ).derive(secret)
+    except UnsupportedAlgorithm:
+        raise InvalidInput(NO_ARGON2) from None
     return out[:_KEY_BYTES], out[_KEY_BYTES:]
 
 
