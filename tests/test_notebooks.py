@@ -64,6 +64,24 @@ def test_the_notebooks_on_disk_are_the_steps_in_order():
     assert [p.stem[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(len(NOTEBOOKS))]
 
 
+def test_each_step_says_first_how_to_start_it_and_keeps_its_code_folded():
+    """For someone opening a step in JupyterLab who has never used Jupyter: the first line says
+    what to click, the code cells are folded (`jupyter.source_hidden`), except the one cell meant
+    to be explored. The first line is tagged for JupyterLab only: Voila (the app) removes it."""
+    for path in NOTEBOOKS:
+        book = nbformat.read(path, as_version=4)
+        first = book.cells[0]
+        tags = first.metadata.get("tags", [])
+        assert first.cell_type == "markdown" and "jupyterlab-only" in tags, path.name
+        assert "toolbar" in first.source and "run all" in first.source.lower(), path.name
+        assert book.cells[1].source.startswith("# "), f"{path.name}: the title follows the first line"
+        for cell in book.cells:
+            if cell.cell_type == "code":
+                exploring = "explore-your-data" in cell.metadata.get("tags", [])
+                folded = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+                assert folded is not exploring, (path.name, cell.source)
+
+
 def test_committed_notebooks_carry_no_outputs():
     for path in NOTEBOOKS + [ROOT / "notebooks" / "dashboard.ipynb"]:
         for cell in nbformat.read(path, as_version=4).cells:
