@@ -302,6 +302,12 @@ _LAYOUT_PROBLEMS = """() => {
       wrong.push('message above input: ' + field.className);
     }
   }
+  for (const group of document.querySelectorAll('.widget-radio-box')) {
+    const options = [...group.querySelectorAll('label')].filter(shown);
+    for (const option of options) {  // its words taller than its row: they run into the next one
+      if (option.scrollHeight > option.clientHeight + 1) wrong.push('overlaps: ' + option.textContent);
+    }
+  }
   for (const label of document.querySelectorAll('.widget-checkbox label')) {
     if (shown(label) && label.scrollWidth > label.clientWidth + 1) wrong.push('cut: ' + label.textContent);
   }
@@ -309,7 +315,7 @@ _LAYOUT_PROBLEMS = """() => {
 }"""
 
 
-def test_each_field_reads_question_help_input_and_no_checkbox_label_is_cut(
+def test_each_field_reads_question_help_input_and_no_choice_is_cut_or_overlaps(
     browser: Browser, notebooks_server: str
 ) -> None:
     context = _context(browser, "light", phone=True)

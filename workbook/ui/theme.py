@@ -56,7 +56,10 @@ STYLE = """
 .wb-app summary:focus-visible, .wb-section summary:focus-visible {
     outline: 3px solid var(--wb-focus); outline-offset: 2px; }
 .wb-app .widget-button, .wb-section .widget-button { min-height: 40px; }
-.wb-app .widget-radio-box label, .wb-section .widget-radio-box label { min-height: 28px; }
+/* A choice wraps onto a second line on a phone: its row grows with it instead of running into the
+   next one (ipywidgets gives each a fixed height). */
+.wb-app .widget-radio-box label, .wb-section .widget-radio-box label {
+    min-height: 28px; height: auto; white-space: normal; line-height: 1.4; padding: 3px 0; }
 .wb-table { border-collapse: collapse; width: 100%; font-size: 14px; }
 .wb-footer { border-top: 1px solid var(--wb-border); margin-top: 16px; padding-top: 8px; font-size: 14px;
     color: var(--wb-soft); }
