@@ -178,7 +178,10 @@ def test_a_person_can_do_it_all_by_keyboard_alone(
     page.keyboard.type("A friend")  # a closed select picks the option whose words are typed
     choose_radio(page, ".wb-what-happened", 3)  # I pulled away or went quiet
     tab_to(page, focus_is(".wb-ended-on input"))
-    page.keyboard.type("01012026")  # mm dd yyyy, segment by segment
+    # mm dd yyyy, segment by segment. Paced: keys sent faster than the date field moves between its
+    # segments can land in the wrong one (a CI run once got the year 0002).
+    page.keyboard.type("01012026", delay=80)
+    expect(page.locator(".wb-ended-on input")).to_have_value("2026-01-01")
     choose_radio(page, ".wb-goal", 2)  # To be friends again
     tab_to(page, focus_is(".wb-save-person"))
     page.keyboard.press("Enter")
