@@ -30,7 +30,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +67,7 @@ __all__ = [
     "start_server",
     "stop_server",
     "voila_command",
+    "voila_over",
     "wait_ready",
     "write_failing_notebook",
 ]
@@ -210,6 +211,24 @@ def kernels_of(server_pid: int) -> dict[str, psutil.Process]:
                 if name.startswith("kernel-") and name.endswith(".json"):
                     found[name.removeprefix("kernel-").removesuffix(".json")] = child
     return found
+
+
+@contextlib.contextmanager
+def voila_over(home: Path, log_dir: Path, notebook: Path | None = None) -> Iterator[str]:
+    """Standalone Voila serving `notebook` (the dashboard by default) over the workbook in `home`,
+    on a free port: yields its address, and stops it (and its kernels) afterwards."""
+    port = free_port()
+    server = start_server(
+        voila_command(notebook or REPO_ROOT / DASHBOARD_NOTEBOOK, port),
+        port=port,
+        cwd=REPO_ROOT,
+        env={**os.environ, "WORKBOOK_HOME": str(home)},
+        log_path=log_dir / "voila.log",
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_server(server)
 
 
 def voila_command(notebook: Path, port: int) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -24,13 +23,8 @@ from workbook.model import Channel, Event, EventKind, Goal, Person, Relationship
 from workbook.store import Store
 
 from .rig import (
-    DASHBOARD_NOTEBOOK,
-    REPO_ROOT,
     assert_no_traceback,
-    free_port,
-    start_server,
-    stop_server,
-    voila_command,
+    voila_over,
     wait_ready,
 )
 
@@ -53,18 +47,8 @@ def app_with_people(tmp_path_factory) -> Iterator[str]:
         )
         event = Event(EventKind.SENT, datetime(2026, 2, 1, 18, 30), Channel.TEXT, note=FORMULA)
         store.import_people([Person(situation=situation, events=(event,))])
-    port = free_port()
-    server = start_server(
-        voila_command(REPO_ROOT / DASHBOARD_NOTEBOOK, port),
-        port=port,
-        cwd=REPO_ROOT,
-        env={**os.environ, "WORKBOOK_HOME": str(home)},
-        log_path=tmp_path_factory.mktemp("downloads-log") / "voila.log",
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop_server(server)
+    with voila_over(home, tmp_path_factory.mktemp("downloads-log")) as url:
+        yield url
 
 
 @pytest.fixture

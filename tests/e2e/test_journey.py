@@ -19,14 +19,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .rig import (
-    DASHBOARD_NOTEBOOK,
-    REPO_ROOT,
     add_person,
     assert_no_traceback,
-    free_port,
-    start_server,
-    stop_server,
-    voila_command,
+    voila_over,
     wait_ready,
 )
 
@@ -51,22 +46,11 @@ READY = {
 @pytest.fixture(scope="module")
 def fresh_app(tmp_path_factory) -> Iterator[str]:
     """The dashboard over an empty workbook of its own."""
-    import os
 
     home = tmp_path_factory.mktemp("journey-home")
     home.chmod(0o700)
-    port = free_port()
-    server = start_server(
-        voila_command(REPO_ROOT / DASHBOARD_NOTEBOOK, port),
-        port=port,
-        cwd=REPO_ROOT,
-        env={**os.environ, "WORKBOOK_HOME": str(home)},
-        log_path=tmp_path_factory.mktemp("journey-log") / "voila.log",
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop_server(server)
+    with voila_over(home, tmp_path_factory.mktemp("journey-log")) as url:
+        yield url
 
 
 def step(page: Page, caption: str) -> None:

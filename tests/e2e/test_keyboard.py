@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,15 +25,10 @@ from workbook.questions import QuestionKind
 
 from .axe import format_violations, violations_by_impact
 from .rig import (
-    DASHBOARD_NOTEBOOK,
     DESKTOP_VIEWPORT,
-    REPO_ROOT,
     add_person,
     assert_no_traceback,
-    free_port,
-    start_server,
-    stop_server,
-    voila_command,
+    voila_over,
     wait_ready,
 )
 
@@ -115,18 +109,8 @@ def fresh_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard over an empty workbook of its own (the person form opens by itself)."""
     home = tmp_path_factory.mktemp("keyboard-home")
     home.chmod(0o700)
-    port = free_port()
-    server = start_server(
-        voila_command(REPO_ROOT / DASHBOARD_NOTEBOOK, port),
-        port=port,
-        cwd=REPO_ROOT,
-        env={**os.environ, "WORKBOOK_HOME": str(home)},
-        log_path=tmp_path_factory.mktemp("keyboard-log") / "voila.log",
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        stop_server(server)
+    with voila_over(home, tmp_path_factory.mktemp("keyboard-log")) as url:
+        yield url
 
 
 def tab_to(page: Page, test: str, *, back: bool = False, limit: int = 400) -> None:
