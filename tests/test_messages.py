@@ -117,6 +117,9 @@ PHRASINGS = {
         "Coffee on Sunday?",
     ],
     IssueCode.TURNING_UP: [
+        "I'll be at the gym when your class finishes tonight.",
+        "I'm going to pop into the café on your lunch break.",
+        "I'm coming over after work, see you soon.",
         "I'll come over after work.",
         "I'll come to your place.",
         "I'm outside.",
@@ -129,6 +132,10 @@ PHRASINGS = {
         "I'll drop it round yours on Saturday.",
     ],
     IssueCode.AROUND_A_NO: [
+        "My old number seems to have been blocked, so this is my work phone.",
+        "I know you said you weren't ready, but I think we could make it work.",
+        "If you could tell him I still think about him, that would mean a lot.",
+        "You only said no because your friends were there.",
         "You blocked my number so I'm emailing you here instead.",
         "I asked Dan to pass this on since you won't pick up.",
         "made a new insta since u blocked the old one",
@@ -138,6 +145,7 @@ PHRASINGS = {
         "I got your new number from your sister.",
     ],
     IssueCode.ENTITLEMENT: [
+        "Surely I've earned a phone call after twenty years.",
         "You owe me an explanation.",
         "I think you at least owe me a proper goodbye.",
         "The least you could do is reply.",
@@ -146,6 +154,9 @@ PHRASINGS = {
         "Have the decency to tell me why.",
     ],
     IssueCode.BACKHANDED: [
+        "Great to hear about your engagement on Facebook like everyone else.",
+        "Glad to know I'm that important to you.",
+        "no worries if you're too slammed to reply lol",
         "no worries if youre too busy for me",
         "not like you ever reply anyway",
         "i know where i rank \U0001f643",
@@ -155,6 +166,8 @@ PHRASINGS = {
         "great, thanks \U0001f644",
     ],
     IssueCode.APOLOGY_EXCUSE: [
+        "I'm sorry I wasn't there, but where I come from we don't make a fuss about birthdays.",
+        "I apologise for the shouting. Stress does strange things to a person.",
         "Sorry, but I was going through a lot.",
         "I apologise, but you have to understand I was stressed.",
         "im sorry about the speech, but honestly id had too much to drink",
@@ -168,6 +181,7 @@ PHRASINGS = {
         "I'll love you forever, no matter what.",
     ],
     IssueCode.SELF_HARM: [
+        "Most nights I feel there's no point in going on.",
         "Last year I thought about ending my life, and I'm getting help now.",
         "i was hurting myself for a while but im in treatment now",
     ],
@@ -179,6 +193,8 @@ PHRASINGS = {
         "maybe youll finally get some peace when im gone",
     ],
     IssueCode.ULTIMATUM: [
+        "If you're not at the party, don't bother coming to the wedding.",
+        "Let me know by Sunday. If I don't hear, I'm selling your seat and that's the end of it.",
         "This is your last chance.",
         "Call me, or else.",
         "If you don't answer, I'll stop trying forever.",
@@ -238,6 +254,16 @@ GENTLE = [
     "I'm sorry that I hurt you. I was wrong.",
     "If you'd ever like to meet up, I'd like that, but only if you want to.",
     "Feel free to ignore this if it's too much.",
+    # Arrangements they made or agreed to are not turning up or pressure to meet.
+    "Lovely, see you at the station café on Thursday at 10 then.",
+    "I'll drop the spare keys at yours on Sunday afternoon, as we agreed.",
+    "I'll be outside the cinema at half six like you suggested.",
+    # A word in capitals that names something is not a raised voice.
+    "I've sent the money back. The reference on the payment is HOLIDAY.",
+    # Owing nothing is the opposite of entitlement; a new job is news, not a jab.
+    "You owe me nothing, not even a reply or another chance.",
+    "I heard you've been busy with the new job. I hope it's going brilliantly.",
+    "Whenever you're ready, if you ever are, I'm not going anywhere.",
 ]
 
 
@@ -336,7 +362,9 @@ def test_verdict_follows_the_most_serious_issue() -> None:
         IssueCode.BACKHANDED,
         IssueCode.LOVE_BOMBING,
         IssueCode.SELF_HARM_PRESSURE,
-    } == PRESSURING_CODES
+    } == PRESSURING_CODES - {IssueCode.READS_AS_PRESSURE}
+    # ...and the second reader's concern, which is raised only where no rule found pressure.
+    assert IssueCode.READS_AS_PRESSURE in PRESSURING_CODES
 
 
 def test_every_pressuring_draft_scores_below_every_gentle_and_needs_work_draft() -> None:
@@ -624,8 +652,15 @@ def test_the_second_reader_only_ever_adds(texts: list[str]) -> None:
     assert added <= {IssueCode.READS_AS_PRESSURE}
 
 
-def test_the_second_reader_never_calls_a_draft_pressuring_on_its_own() -> None:
-    assert IssueCode.READS_AS_PRESSURE not in PRESSURING_CODES
+def test_the_second_readers_concern_makes_a_draft_pressuring_and_sits_on_one_sentence() -> None:
+    # Across the tuning drafts it raises on: the verdict is pressuring, and the span is a sentence.
+    raised = [r for r in (check_message(d.text) for d in TUNING) if IssueCode.READS_AS_PRESSURE in r.codes]
+    assert raised, "the second reader raised no concern on any tuning draft"
+    for result in raised:
+        assert result.verdict == Verdict.PRESSURING
+        concern = next(i for i in result.issues if i.code == IssueCode.READS_AS_PRESSURE)
+        assert concern.excerpt.strip() and "\n\n" not in concern.excerpt
+        assert not (result.codes - {IssueCode.READS_AS_PRESSURE}) & PRESSURING_CODES
 
 
 def test_the_second_reader_reads_only_drafts_long_enough_to_judge() -> None:

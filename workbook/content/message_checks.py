@@ -155,9 +155,13 @@ def message_rules_from_mapping(
         )
 
     counting = table(mapping.get("counting"), "[counting]")
-    capitals = table(mapping.get("shouting"), "[shouting]").get("allowed_capitals")
+    shouting = table(mapping.get("shouting"), "[shouting]")
+    capitals = shouting.get("allowed_capitals")
     if not isinstance(capitals, list) or not all(isinstance(c, str) for c in capitals):
         raise fail("[shouting] allowed_capitals", "a list of words in capitals is needed.")
+    named_after = shouting.get("names_after", [])
+    if not isinstance(named_after, list) or not all(isinstance(c, str) and c.strip() for c in named_after):
+        raise fail("[shouting] names_after", "a list of words is needed.")
     gentle = table(mapping.get("gentle"), "[gentle]")
     support = table(mapping.get("support"), "[support]")
     crisis = tuple(route for route in help_routes if "crisis" in route.kinds)
@@ -172,6 +176,16 @@ def message_rules_from_mapping(
         issue_rules=tuple(issue_rules),
         apology_word=patterns([counting.get("apology_word")], "[counting] apology_word"),
         allowed_capitals=frozenset(c.upper().replace("'", "") for c in capitals),
+        capitals_named_after=(
+            re.compile(
+                r"\b(?:" + "|".join(re.escape(w.strip().lower()) for w in named_after) + r")"
+                r"(?:\s+(?:on|for|of|in)\s+(?:the|my|your|our|this)\s+\w+)?"
+                r"(?:\s+(?:is|was|will be|number|no\.?))?\s*[:#=]?\s*[\"']?$",
+                re.IGNORECASE,
+            )
+            if named_after
+            else None
+        ),
         gentle_phrases=patterns(gentle.get("patterns"), "[gentle] patterns"),
         gentle_bonus=number(gentle, "bonus", "[gentle]", 0, 20),
         needs_work_band=needs_work_band,
