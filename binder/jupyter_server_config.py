@@ -13,6 +13,16 @@ Two things standalone Voila gets from voila.json but the Binder route does not:
   and a policy that broke Lab there would break the workbook's other route. A header the page sets
   itself also wins over server-wide ones, whatever a launcher puts there (jupyterhub-singleuser,
   which mybinder.org runs, adds `frame-ancestors 'none'` to them).
+- Compression and caching (workbook/caching.py, which says what and why): loaded as a server
+  extension, since under jupyter server voila.json's identity provider, which installs it in
+  standalone Voila, is not used. It compresses every response of the server (JupyterLab's too),
+  but sets `Cache-Control` only on Voila's routes, on HTML pages and on API responses.
+- voila.json's settings for Voila's own renderer and executor (`VoilaExporter`, `VoilaExecutor`).
+  Voila's server extension reads only voila.json's `VoilaConfiguration` section; the page itself is
+  rendered with the server's configuration, so without this the template's
+  `workbook_versioned_static` filter would be missing (Voila's code chunks would then be
+  revalidated on every visit instead of cached) and the wait for a cell's output would be Voila's
+  4 s instead of voila.json's 30 s.
 - No news or update checks from JupyterLab: its server would otherwise fetch the Jupyter news feed
   and PyPI when Lab's notification extension asks. (The front end is told not to ask in
   binder/overrides.json; these two make sure the server never fetches either way.)
@@ -43,10 +53,19 @@ def _send_the_apps_policy(handler: Any, notebook: Any, cwd: str) -> None:
         handler.set_header("Content-Security-Policy", _POLICY)
 
 
+# Loaded after Voila's own extension (jupyter server loads them in alphabetical order), whose
+# static route it serves again under a versioned address.
+c.ServerApp.jpserver_extensions.update({"workbook.caching": True})
+
+# The sections of voila.json for classes only Voila uses (see above). Not the kernel manager's or
+# nbconvert's preprocessors', which would govern JupyterLab's kernels and exports too.
+_PAGE_SECTIONS = ("VoilaExporter", "VoilaExecutor")
+
 if _VOILA_JSON.is_file():
-    _POLICY: str = json.loads(_VOILA_JSON.read_text())["Voila"]["tornado_settings"]["headers"][
-        "Content-Security-Policy"
-    ]
+    _VOILA: dict[str, Any] = json.loads(_VOILA_JSON.read_text())
+    _POLICY: str = _VOILA["Voila"]["tornado_settings"]["headers"]["Content-Security-Policy"]
     c.VoilaConfiguration.prelaunch_hook = _send_the_apps_policy
+    for _section in _PAGE_SECTIONS:
+        c[_section].merge(_VOILA.get(_section, {}))
 else:  # a server started elsewhere (say, from a terminal) finds no voila.json, so serves no app
     print(f"jupyter_server_config.py: no voila.json in {Path.cwd()}, so no app policy", file=sys.stderr)

@@ -59,7 +59,8 @@ LAYERS = [
     {"workbook.calendar", "workbook.chart", "workbook.content", "workbook.transfer"}
     | {"workbook.csv_export", "workbook.locked", "workbook.frames", "workbook.report"},
     {"workbook.store", "workbook.migrations"},
-    {"workbook.cli", "workbook.__main__", "workbook", "workbook.serving", "workbook.launch"},
+    {"workbook.cli", "workbook.__main__", "workbook", "workbook.serving", "workbook.launch"}
+    | {"workbook.caching", "workbook.icons"},
     {"workbook.ui"},
 ]
 

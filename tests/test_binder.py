@@ -6,7 +6,8 @@ then `jupyter server` from the repository root) and renders the app through the 
 route that Binder links open.
 
 On that route the app is as private as standalone: the page carries the app's Content-Security-
-Policy, and while every step is opened the browser asks no other host for anything. JupyterLab, the
+Policy, and while every step is opened the browser asks no other host for anything. It is as light
+too: compressed, its files kept by the browser, the page itself never stored. JupyterLab, the
 other Binder link, opens under its own policy with its news and update checks off.
 """
 
@@ -38,6 +39,7 @@ from tests.e2e.rig import (
     wait_ready,
     write_failing_notebook,
 )
+from tests.e2e.test_network import assert_served_well, two_visits
 from tests.e2e.test_privacy import app_policy, beyond_this_machine, open_every_step
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -281,6 +283,23 @@ def test_under_binder_the_app_sends_its_policy_and_asks_no_other_host_for_anythi
     outside = beyond_this_machine(requests)
     assert outside == [], f"the page asked for something beyond this machine: {outside}"
     print(f"\nbinder route: {len(requests)} requests through {steps} steps, none to another host")
+
+
+@pytest.mark.e2e
+def test_under_binder_the_page_is_light_compressed_never_stored_and_its_files_kept(
+    binder_server: BinderSite, pytestconfig: pytest.Config
+) -> None:
+    """As standalone (tests/e2e/test_network.py): gzip, a year for versioned files, `no-store` for
+    the page and the API, at most 1.5 MB for a first visit and 0.2 MB for a second, through the
+    server extension (binder/jupyter_server_config.py loads workbook.caching)."""
+    page_url = f"{binder_server.url}voila/render/{binder_notebook()}"
+    # Another test of this module may have added a person or not: icons are checked where shown.
+    first, second = two_visits(shared_browser(pytestconfig), page_url, icons_shown=False)
+    print(
+        f"\nbinder route: first visit {first.http_bytes / 1e6:.3f} MB ({len(first.transfers)} responses), "
+        f"second visit {second.http_bytes / 1e6:.3f} MB"
+    )
+    assert_served_well(first, second)
 
 
 def installed_lab_settings(venv: Path) -> dict:

@@ -10,6 +10,8 @@ repository root (where `voila.json` is read), on 127.0.0.1, with two locks Voila
 - A Host check in front of every route (`serving.refuse_foreign_hosts`), so a page on another site
   whose name is made to point at 127.0.0.1 (DNS rebinding) is refused, as jupyter server refuses it.
 
+It also compresses responses and sets what the browser may keep (`workbook/caching.py`).
+
 Where there is a desktop to show one (not in CI, not with `--no-browser`, not when the output goes to
 a file), the address is also opened in the browser, through a private file that redirects to it,
 as Jupyter does, so the token is not on the browser's command line either.
@@ -36,6 +38,7 @@ from tornado.ioloop import IOLoop
 from traitlets import Bool
 from voila.app import Voila
 
+from . import caching
 from .serving import PageCookieIdentityProvider, guard_request_info, refuse_foreign_hosts
 
 __all__ = ["APP_DIR", "DASHBOARD", "OwnerOnlyVoila", "browser_wanted", "main"]
@@ -64,6 +67,7 @@ class OwnerOnlyVoila(Voila):
         if not issubclass(self.identity_provider_class, PageCookieIdentityProvider):
             self.log.critical("voila.json was not read (run this from the repository, as `make app` does)")
             self.exit(1)
+        caching.install(self.app)  # done already by the identity provider; made sure of here
         guard_request_info(self.app, self.server_url, self.kernel_manager)
         refuse_foreign_hosts(self.app, {self.ip}, self.log)  # inserted last, so it is tried first
         # jupyter server's request log, which leaves the token out of the addresses it logs.

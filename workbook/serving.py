@@ -17,6 +17,11 @@ Only its owner gets in (`workbook/launch.py`, which `make app` runs, puts these 
   static files and websockets included, as jupyter server's `check_host` refuses one (standalone
   Voila sets `allow_remote_access=True` and would answer it): a web page whose name an attacker
   points at 127.0.0.1 (DNS rebinding) gets nothing.
+- Responses are compressed, and cached only where that is safe (`workbook/caching.py`): standalone
+  Voila applies voila.json's `tornado_settings` only after building its web application, too late
+  for `compress_response`, so the identity provider, the one class of ours voila.json has Voila
+  build that hears of that application, installs it there once the server runs. That covers `voila`
+  started by hand as well as the launcher.
 - Voila's `/voila/query/<kernel>` socket, which hands a pre-heated kernel its visitor's request,
   asks for no login: another account on the machine could read a kernel's id from `ps`, connect
   first and leave the owner's page loading for ever. The launcher answers it only to a caller that
@@ -39,9 +44,12 @@ import tornado.web
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.utils import url_path_join
 from tornado.httputil import HTTPServerRequest
+from tornado.ioloop import IOLoop
 from tornado.routing import Matcher, PathMatches, Rule
 from traitlets import Bool
 from voila.request_info_handler import RequestInfoSocketHandler
+
+from . import caching
 
 __all__ = [
     "KERNEL_KEY_HEADER",
@@ -62,12 +70,25 @@ TOKEN_ARGUMENT = "token"
 
 
 class PageCookieIdentityProvider(PasswordIdentityProvider):
-    """Voila's default identity provider, which also sets the `_xsrf` cookie on the app's page and
-    takes a token out of the page's address once it has been swapped for the login cookie."""
+    """Voila's default identity provider, which also sets the `_xsrf` cookie on the app's page,
+    takes a token out of the page's address once it has been swapped for the login cookie, and
+    installs compression and the cache policy on standalone Voila (`workbook/caching.py`)."""
 
     # Logging in with the token would otherwise offer to set a password, written to a
     # jupyter_server_config.json in the folder Voila runs in: a second key, kept on disk.
     allow_password_change = Bool(False, config=True, help="Never: the token is made afresh each start.")
+
+    def get_handlers(self) -> list[tuple[str, object]]:
+        # Standalone Voila asks for these right after building its web application (Voila.start ->
+        # init_handlers), the first moment it exists, but before adding its routes to it: install
+        # once the server runs, before it answers anything. Under jupyter server the parent has no
+        # `app`: there the server extension in workbook/caching.py does it.
+        app = getattr(self.parent, "app", None)
+        if isinstance(app, tornado.web.Application):
+            IOLoop.current().add_callback(caching.install, app)
+        else:
+            self.log.warning("no web application yet: responses are not compressed (workbook/caching.py)")
+        return super().get_handlers()
 
     async def get_user(self, handler: Any) -> Any:
         user = super().get_user(handler)
