@@ -1,7 +1,9 @@
 """Jupyter server settings for the Binder image; binder/postBuild copies this file into
 sys.prefix/etc/jupyter/, which `jupyter server` (and jupyterhub-singleuser) reads on every start.
+JupyterHub's servers read it too: the Kubernetes image is built from binder/, and the one-machine
+hub (deploy/jupyterhub/jupyterhub_config.py) puts this folder on their JUPYTER_CONFIG_PATH.
 
-Two things standalone Voila gets from voila.json but the Binder route does not:
+What standalone Voila gets from voila.json but the server-extension route does not:
 
 - The app's Content-Security-Policy. voila.json sets it in `Voila.tornado_settings`, which only the
   standalone app reads; under `jupyter server` the page carried only the server's own
@@ -23,6 +25,9 @@ Two things standalone Voila gets from voila.json but the Binder route does not:
   `workbook_versioned_static` filter would be missing (Voila's code chunks would then be
   revalidated on every visit instead of cached) and the wait for a cell's output would be Voila's
   4 s instead of voila.json's 30 s.
+- Not voila.json's `TagRemovePreprocessor` (cells tagged `jupyterlab-only` left out of the page):
+  set here it would strip those cells from JupyterLab's own HTML exports too. The workbook
+  template's conf.json declares that preprocessor instead, so only Voila's page uses it.
 - No news or update checks from JupyterLab: its server would otherwise fetch the Jupyter news feed
   and PyPI when Lab's notification extension asks. (The front end is told not to ask in
   binder/overrides.json; these two make sure the server never fetches either way.)
@@ -35,6 +40,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jupyter_core.paths import jupyter_config_path
+
 c = get_config()  # noqa: F821 -- traitlets provides get_config() to every config file
 
 # jupyterlab 4.6: `news_url = None` turns the news handler off (and tells the page so);
@@ -42,9 +49,19 @@ c = get_config()  # noqa: F821 -- traitlets provides get_config() to every confi
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.handlers.announcements.NeverCheckForUpdate"
 
-# Binder starts the server in the repository root, where Voila's server extension reads voila.json
-# too, so both routes send the very same policy and it is written down once.
-_VOILA_JSON = Path.cwd() / "voila.json"
+
+def _find_voila_json() -> Path | None:
+    """The voila.json Voila's server extension reads too, so every route sends the very same policy
+    and it is written down once: in the working folder (Binder starts the server in the repository
+    root), else in a folder of the Jupyter config path (JupyterHub's servers start in the person's
+    home, with JUPYTER_CONFIG_PATH naming the app's folder: deploy/jupyterhub)."""
+    for folder in (Path.cwd(), *map(Path, jupyter_config_path())):
+        if (folder / "voila.json").is_file():
+            return folder / "voila.json"
+    return None
+
+
+_VOILA_JSON = _find_voila_json()
 
 
 def _send_the_apps_policy(handler: Any, notebook: Any, cwd: str) -> None:
@@ -61,11 +78,14 @@ c.ServerApp.jpserver_extensions.update({"workbook.caching": True})
 # nbconvert's preprocessors', which would govern JupyterLab's kernels and exports too.
 _PAGE_SECTIONS = ("VoilaExporter", "VoilaExecutor")
 
-if _VOILA_JSON.is_file():
+if _VOILA_JSON is not None:
     _VOILA: dict[str, Any] = json.loads(_VOILA_JSON.read_text())
     _POLICY: str = _VOILA["Voila"]["tornado_settings"]["headers"]["Content-Security-Policy"]
     c.VoilaConfiguration.prelaunch_hook = _send_the_apps_policy
     for _section in _PAGE_SECTIONS:
         c[_section].merge(_VOILA.get(_section, {}))
 else:  # a server started elsewhere (say, from a terminal) finds no voila.json, so serves no app
-    print(f"jupyter_server_config.py: no voila.json in {Path.cwd()}, so no app policy", file=sys.stderr)
+    print(
+        f"jupyter_server_config.py: no voila.json here ({Path.cwd()}) or on the config path: no app policy",
+        file=sys.stderr,
+    )

@@ -36,6 +36,7 @@ from tests.e2e.rig import (
     shared_browser,
     start_server,
     stop_server,
+    voila_over,
     wait_ready,
     write_failing_notebook,
 )
@@ -246,6 +247,50 @@ def test_under_binder_a_failing_cell_shows_no_traceback(binder_server: BinderSit
     expect(binder_page.get_by_text("There was an error when executing cell")).to_be_visible()
     assert TRACEBACK_CANARY not in binder_page.content()
     assert_no_traceback(binder_page)
+
+
+# A cell every notebook opens with, for JupyterLab only (tagged `jupyterlab-only`): the app has no
+# toolbar and no run button to click.
+FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+LAB_ONLY_TEXT = "New to notebooks"
+
+
+def visible_text_of(page: Page, url: str) -> str:
+    """The text a person sees on the Voila page at `url`, once every cell is on it."""
+    page.goto(url, timeout=60_000)
+    page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    expect(page.locator("h1").first).to_contain_text("Start here")  # the page itself did render
+    assert_no_traceback(page)
+    return page.locator("body").inner_text()
+
+
+@pytest.mark.e2e
+def test_under_binder_the_app_leaves_out_the_cells_for_jupyterlab_only(
+    binder_server: BinderSite, binder_page: Page
+) -> None:
+    """The workbook template's conf.json removes cells tagged `jupyterlab-only` on this route too,
+    where voila.json's `TagRemovePreprocessor` never reaches the page; JupyterLab's own HTML export
+    (nbconvert, not the template) keeps them."""
+    assert LAB_ONLY_TEXT in (REPO_ROOT / FIRST_NOTEBOOK).read_text()
+    body = visible_text_of(binder_page, f"{binder_server.url}voila/render/{FIRST_NOTEBOOK}")
+    assert LAB_ONLY_TEXT not in body
+
+    # As Lab's File > Save and Export Notebook As > HTML asks for it: from a Lab page (jupyter server
+    # refuses a GET of /nbconvert/ that names no page of its own as its referer).
+    export = binder_page.request.get(
+        f"{binder_server.url}nbconvert/html/{FIRST_NOTEBOOK}?download=false",
+        headers={"Referer": f"{binder_server.url}lab/tree/{FIRST_NOTEBOOK}"},
+    )
+    assert export.status == 200
+    assert LAB_ONLY_TEXT in export.text(), "JupyterLab's HTML export lost the jupyterlab-only cell"
+
+
+@pytest.mark.e2e
+def test_standalone_voila_leaves_out_the_cells_for_jupyterlab_only(binder_page: Page, tmp_path: Path) -> None:
+    home = tmp_path / "workbook-home"
+    home.mkdir(mode=0o700)
+    with voila_over(home, tmp_path, REPO_ROOT / FIRST_NOTEBOOK) as url:
+        assert LAB_ONLY_TEXT not in visible_text_of(binder_page, url)
 
 
 @pytest.mark.e2e

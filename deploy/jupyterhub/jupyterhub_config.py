@@ -99,8 +99,12 @@ c.Spawner.environment = {
     "LANG": "C.UTF-8",
     "WORKBOOK_HOME": workbook_home,
     # The app's voila.json (no sources, no tracebacks, file allow-list) applies to every server,
-    # whose working folder is the person's home rather than the app.
-    "JUPYTER_CONFIG_PATH": str(APP_DIR),
+    # whose working folder is the person's home rather than the app. binder/'s server config, the
+    # one the Kubernetes image (built from binder/) and Binder use, gives the page what voila.json
+    # cannot under jupyter server: the app's Content-Security-Policy, voila.json's exporter and
+    # executor settings, and the workbook.caching server extension (compressed responses, Voila's
+    # chunks under a versioned address, the page never stored). See docs/serving.md.
+    "JUPYTER_CONFIG_PATH": os.pathsep.join([str(APP_DIR), str(APP_DIR / "binder")]),
     # How often each server tells the hub it was used; the culler reads that.
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(ACTIVITY_INTERVAL_S),
 }

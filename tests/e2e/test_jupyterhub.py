@@ -9,6 +9,8 @@ Chromium and adds someone through the dashboard. Then:
   0700 for homes and the workbook folder, 0600 for the database;
 - servers: someone else's server cannot be reached with a person's cookies, their API token,
   or from their account straight to the server's port;
+- the page: served as on Binder (binder/'s server config): the app's policy, `no-store`, its
+  JavaScript gzip-compressed and Voila's chunks versioned and kept, no `jupyterlab-only` cell;
 - culling: with a short timeout, jupyterhub-idle-culler stops every idle server (no process of
   theirs is left), and logging in again finds each person's workbook as they left it.
 
@@ -52,6 +54,7 @@ from .rig import (
     stop_server,
     wait_ready,
 )
+from .test_privacy import app_policy
 
 pytestmark = pytest.mark.e2e
 
@@ -521,6 +524,48 @@ def test_no_one_can_reach_another_persons_server_or_api(pytestconfig: pytest.Con
     finally:
         context.close()
         their_context.close()
+
+
+# --- the page as served ---------------------------------------------------------------------------
+
+LAB_ONLY_TEXT = "New to notebooks"  # the first cell of every notebook, tagged `jupyterlab-only`
+
+
+def test_each_server_sends_the_app_compressed_with_its_policy_and_never_stores_the_page(
+    pytestconfig: pytest.Config, saved: Hub
+) -> None:
+    """binder/jupyter_server_config.py reached the person's server (JUPYTER_CONFIG_PATH): the app's
+    policy on the page, workbook.caching's headers and versioned chunks, and the template drops
+    cells meant for JupyterLab only."""
+    account = saved.accounts[0]
+    context, page = log_in(shared_browser(pytestconfig), saved, account)
+    try:
+        gzip = {"Accept-Encoding": "gzip"}
+        served = context.request.get(dashboard_url(saved, account), headers=gzip, max_redirects=0)
+        assert served.status == 200, served.status
+        assert served.headers.get("cache-control") == "no-store"
+        assert served.headers.get("content-security-policy") == app_policy()
+
+        server = f"{saved.url}/user/{account}/"
+        script = context.request.get(f"{server}voila/static/voila.js", headers=gzip, max_redirects=0)
+        assert script.status == 200, script.status
+        assert script.headers.get("content-encoding") == "gzip", script.headers
+
+        chunks = page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).fullStaticUrl"
+        )
+        assert chunks.startswith(f"/user/{account}/voila/static/v-"), chunks
+        chunk = context.request.get(f"{saved.url}{chunks}/voila.js", headers=gzip, max_redirects=0)
+        assert chunk.status == 200, chunk.status
+        assert chunk.headers.get("cache-control") == "public, max-age=31536000, immutable"
+        assert chunk.headers.get("content-encoding") == "gzip"
+
+        page.goto(f"{server}voila/render/notebooks/00_start_here.ipynb", timeout=60_000)
+        page.wait_for_selector("#loading", state="detached", timeout=60_000)
+        expect(page.locator("h1").first).to_contain_text("Start here")
+        assert LAB_ONLY_TEXT not in page.locator("body").inner_text()
+    finally:
+        context.close()
 
 
 # --- culling ------------------------------------------------------------------------------------
