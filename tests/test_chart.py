@@ -216,6 +216,10 @@ def test_the_dark_chart_matches_the_app_dark_page():
 
     assert DARK_PALETTE.background == DARK["bg"]
     assert LIGHT_PALETTE.background == LIGHT["bg"]
+    # One visual language: the charts' text, grid and line are the page's own colours.
+    for palette, page in ((LIGHT_PALETTE, LIGHT), (DARK_PALETTE, DARK)):
+        assert (palette.ink, palette.muted, palette.grid) == (page["text"], page["muted"], page["rule"])
+    assert LIGHT_PALETTE.line == LIGHT["primary"] and DARK_PALETTE.line == DARK["link"]
 
 
 def _pixels(png: bytes):

@@ -18,6 +18,7 @@ from nbclient import NotebookClient
 
 from workbook.cli import main as cli
 from workbook.content import load_content
+from workbook.ui.next_step import render_next_step
 
 ROOT = Path(__file__).resolve().parent.parent
 # The step notebooks, in the order data/steps.toml gives them.
@@ -125,3 +126,17 @@ def test_the_readiness_step_shows_the_band_for_the_first_demo_person(executed):
 def test_the_start_notebook_says_where_answers_are_kept(executed):
     texts = widget_texts(executed["00_start_here"])
     assert f"Your workbook is stored in: {os.environ['WORKBOOK_TEST_HOME']}" in texts
+
+
+def test_each_step_ends_with_a_link_that_opens_the_next_one():
+    """The link (a markdown cell, so Voila serves it as a plain link: ui/next_step.py) is exactly
+    what data/steps.toml makes of it, so it cannot point at a step that moved; the last cell, the
+    footer, names its own notebook (the step is then marked visited)."""
+    steps = load_content().steps
+    for path in NOTEBOOKS:
+        book = nbformat.read(path, as_version=4)
+        assert book.cells[-1].source == f'ui.footer("{path.stem}")', path.name
+        link = book.cells[-2]
+        assert link.cell_type == "markdown" and link.source == render_next_step(steps, path.stem), path.name
+        prose = " ".join(c.source for c in book.cells[:-2] if c.cell_type == "markdown")
+        assert ".ipynb" not in prose, f"{path.name} links a notebook by hand"

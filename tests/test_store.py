@@ -528,3 +528,45 @@ def test_a_failed_import_leaves_the_choice_as_it_was(store: Store) -> None:
     with pytest.raises(PersonExists):
         store.import_people([Person(situation=a_situation("Sam"))])
     assert store.chosen_person() == "Sam"
+
+
+# --- where a person stands in the steps (migration 3) ------------------------------------------
+
+
+def test_visited_steps_are_remembered_per_person_and_go_with_them(store: Store) -> None:
+    three_people(store)
+    store.visit_steps("Sam", ["05_readiness", "data"])
+    store.visit_steps("Sam", ["05_readiness"])  # twice is once
+    assert store.progress("Sam").visited == {"05_readiness", "data"}
+    assert store.progress("Alex").visited == frozenset()
+    store.update_situation("Sam", a_situation("Samira"))
+    assert store.progress("Samira").visited == {"05_readiness", "data"}
+    store.delete_person("Samira")
+    store.add_person(a_situation("Samira"))
+    assert store.progress("Samira").visited == frozenset()  # a new person starts afresh
+
+
+def test_visits_are_not_part_of_the_export(store: Store) -> None:
+    three_people(store)
+    before = dumps(store.export_people())
+    store.visit_steps("Sam", ["05_readiness"])
+    assert dumps(store.export_people()) == before
+
+
+def test_progress_reads_what_is_kept_without_the_words(store: Store) -> None:
+    """The same as the person's whole record says, for the demo people and a fresh one."""
+    from workbook.content import DATA_DIR
+    from workbook.steps import kept_views
+
+    store.import_file((DATA_DIR / "examples" / "demo.json").read_bytes())
+    store.add_person(a_situation("New"))
+    for name in store.people():
+        person = store.get_person(name)
+        progress = store.progress(name)
+        assert progress.answered == set(person.answers), name
+        assert progress.kept == kept_views(
+            person.answers, events=bool(person.events), plan=bool(person.plan), journal=bool(person.journal)
+        ), name
+    assert store.progress("New").kept == frozenset() and store.progress("New").answered == frozenset()
+    with pytest.raises(PersonNotFound):
+        store.progress("Nobody")

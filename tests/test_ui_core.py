@@ -328,12 +328,15 @@ def test_the_dashboard_cell_can_be_run_again_in_the_same_kernel(session, monkeyp
     assert len(shown) == 2 and all("wb-ready" in app._dom_classes for app in shown)
 
 
-def test_next_step_walks_through_every_step(session):
+def test_next_step_walks_through_every_step_and_the_last_leads_back_to_the_card(session):
     app = Dashboard(session)
     for expected in range(1, len(STEPS)):
+        assert app.next_button.description == f"Next: {STEPS[expected][0]}"
         app.next_button.click()
         assert app.stepper.value == expected
-    assert app.next_button.layout.display == "none"
+    assert app.next_button.description == "Back to your readiness card"
+    app.next_button.click()
+    assert STEPS[app.stepper.value][1] == ("readiness",)
 
 
 def test_a_stop_signal_ticked_later_is_not_lifted_by_an_older_reply(session):

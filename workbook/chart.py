@@ -127,7 +127,7 @@ LIGHT_PALETTE = ChartPalette(
     asked_for_space="#56B4E9",
     said_no="#000000",
     blocked="#CC79A7",
-    line="#1d4ed8",
+    line="#2c5f96",  # the app's one accent (theme.py LIGHT "primary")
 )
 # The same hues on the app's dark page (workbook/ui/theme.py's DARK "bg"): the blue, the grey and
 # black are lightened so each mark keeps at least 3:1 against the background, and text 4.5:1.
@@ -148,7 +148,7 @@ DARK_PALETTE = ChartPalette(
     asked_for_space="#56B4E9",
     said_no="#f0f0f0",
     blocked="#CC79A7",
-    line="#7aa7ff",
+    line="#8ab4f8",  # the accent as the dark page shows it (theme.py DARK "link")
 )
 
 

@@ -54,6 +54,7 @@ from .model import (
     Tone,
     WhatHappened,
 )
+from .steps import Progress, kept_views
 from .transfer import check_answer_id, check_answer_value, dumps, parse_document
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "Store",
     "default_home",
     "remember_chosen_person",
+    "remember_visited_steps",
 ]
 
 APP_NAME = "reconnect-workbook"
@@ -159,10 +161,25 @@ def remember_chosen_person(db: sqlite3.Connection) -> None:
     )
 
 
+def remember_visited_steps(db: sqlite3.Connection) -> None:
+    """Migration 3: which steps were opened for each person, so the stepper can mark a step
+    without questions (the readiness card, the timeline) as visited in any later session.
+
+    Like the chosen person, it is the app's memory rather than the person's words: it is not in
+    the export, and deleting the person deletes it."""
+    db.execute(
+        """CREATE TABLE visited_steps (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            PRIMARY KEY (person_id, step)
+        )"""
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Applied in order; the database's user_version is how many have run. Append, never edit.
-MIGRATIONS: list[Migration] = [create_schema, remember_chosen_person]
+MIGRATIONS: list[Migration] = [create_schema, remember_chosen_person, remember_visited_steps]
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -267,6 +284,40 @@ class Store:
     def plan(self, name: str) -> dict[str, AnswerValue]:
         with self._snapshot() as db:
             return _values(db, "plan", "key", _person_id(db, name))
+
+    # --- where a person stands in the steps ---------------------------------------------
+
+    def visit_steps(self, name: str, steps: Sequence[str]) -> None:
+        """Remember that these steps (by `Step.key`) were opened for this person."""
+        with self._tx("remember the step you opened") as db:
+            person_id = _person_id(db, name)
+            db.executemany(
+                "INSERT OR IGNORE INTO visited_steps (person_id, step) VALUES (?, ?)",
+                [(person_id, step) for step in steps],
+            )
+
+    def progress(self, name: str) -> Progress:
+        """What the stepper needs to know about one person, without reading their words: which
+        answers exist, whether a log, a plan or a journal does, and which steps were opened."""
+        with self._snapshot() as db:
+            person_id = _person_id(db, name)
+            answered = frozenset(
+                row[0]
+                for row in db.execute("SELECT question_id FROM answers WHERE person_id = ?", (person_id,))
+            )
+            exists = {
+                table: db.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM {table} WHERE person_id = ?)", (person_id,)
+                ).fetchone()[0]
+                == 1
+                for table in ("events", "plan", "journal")
+            }
+            visited = frozenset(
+                row[0]
+                for row in db.execute("SELECT step FROM visited_steps WHERE person_id = ?", (person_id,))
+            )
+        kept = kept_views(answered, events=exists["events"], plan=exists["plan"], journal=exists["journal"])
+        return Progress(answered, kept, visited)
 
     # --- events ---------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Three of the step notebooks as a person reads them, rendered in Chromium, saved as screenshots.
 
 Each must render top to bottom with its prose and its widgets and no error; the screenshots in
-test-artifacts/ are there to be looked at.
+test-artifacts/ are there to be looked at. Each ends with a link that opens the next step, on both
+ways Voila serves the notebooks: standalone (`voila notebooks`, at /voila/render/NN.ipynb) and as
+the Jupyter server's extension that Binder uses (at /voila/render/notebooks/NN.ipynb).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +19,7 @@ from playwright.sync_api import expect
 
 from workbook.cli import main as cli
 
-from .rig import REPO_ROOT, assert_no_traceback, free_port, start_server, stop_server
+from .rig import PHONE_VIEWPORT, REPO_ROOT, assert_no_traceback, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -73,3 +76,61 @@ def test_a_step_notebook_reads_top_to_bottom(browser, notebooks_server, artifact
     body = page.locator("body").inner_text()
     assert "Explore your own data" not in body and "pandas" not in body
     page.close()
+
+
+@pytest.fixture(scope="module")
+def server_route(tmp_path_factory) -> Iterator[str]:
+    """The Jupyter server from the repository root with Voila's extension, as on Binder."""
+    home = tmp_path_factory.mktemp("route-home")
+    port = free_port()
+    command = [
+        str(REPO_ROOT / ".venv" / "bin" / "python") if (REPO_ROOT / ".venv").exists() else "python",
+        "-m",
+        "jupyter",
+        "server",
+        "--no-browser",
+        f"--port={port}",
+        "--IdentityProvider.token=",
+        "--ServerApp.ip=127.0.0.1",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    server = start_server(
+        command,
+        port=port,
+        cwd=REPO_ROOT,
+        env={**os.environ, "WORKBOOK_HOME": str(home)},
+        log_path=tmp_path_factory.mktemp("route-log") / "server.log",
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/voila/render/notebooks"
+    finally:
+        stop_server(server)
+
+
+def _follow_the_last_link(browser, base: str, notebook: str, words: str, opens: str, title: str) -> None:
+    page = browser.new_page(viewport=PHONE_VIEWPORT)
+    page.goto(f"{base}/{notebook}.ipynb", timeout=60_000)
+    page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    link = page.get_by_role("link", name=words)
+    expect(link).to_be_visible(timeout=30_000)
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(f"{base}/{opens}.ipynb") + "$"), timeout=30_000)
+    page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    expect(page.locator("h1").first).to_contain_text(title)
+    assert_no_traceback(page)
+    page.close()
+
+
+@pytest.mark.parametrize("route", ["standalone", "server"])
+def test_each_notebook_ends_with_a_link_that_opens_the_next_step(
+    browser, notebooks_server, server_route, route
+):
+    base = f"{notebooks_server}/voila/render" if route == "standalone" else server_route
+    _follow_the_last_link(
+        browser, base, "00_start_here", "Next: Understand your decision", "01_understand_your_decision", "1."
+    )
+    # After the last step, back to the readiness card.
+    _follow_the_last_link(
+        browser, base, "09_if_the_answer_is_no", "Back to your readiness card", "05_readiness", "5. Readiness"
+    )

@@ -16,9 +16,9 @@ Each reader refuses anything malformed with a `ContentError` naming the file and
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,6 @@ class Content:
     """Everything under data/, checked: what the edges load once and hand to the core."""
 
     rules: GuidanceRules
-    message_rules: MessageRules
     questionnaire: Questionnaire
     templates: tuple[Template, ...]
     labels: Labels
@@ -68,6 +67,16 @@ class Content:
     help_routes: tuple[HelpRoute, ...]  # every number named to a person, with its source
     help_pages: Mapping[str, HelpPage]  # "what to do instead", by page (content/help.py PAGES)
     binder_notice: BinderNotice  # what the dashboard says when it runs on Binder
+    # The draft checker's rules are built (their patterns compiled) the first time they are asked for:
+    # that takes most of a second, which every page would otherwise wait for on a route where the
+    # kernel starts with the request (Binder), though only the message step ever checks a draft.
+    # Their file is read, and must parse, here; a pre-heated kernel builds them ahead (ui.dashboard).
+    _message_rules: Callable[[], MessageRules] = field(repr=False, compare=False)
+
+    @cached_property
+    def message_rules(self) -> MessageRules:
+        """The draft checker's rules (data/message_checks.toml), built on first use, then kept."""
+        return self._message_rules()
 
 
 def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
@@ -88,14 +97,10 @@ def load_content(data_dir: Path | None = None) -> Content:
     steps = steps_from_mapping(read_toml("steps.toml", data_dir), source="steps.toml")
     help_file = read_toml("help.toml", data_dir)
     help_routes = help_routes_from_mapping(help_file, source="help.toml")
+    message_checks = read_toml("message_checks.toml", data_dir)
+    second_reader = read_second_reader(data_dir or DATA_DIR)
     return Content(
         rules=rules_from_mapping(read_toml("guidance.toml", data_dir), source="guidance.toml"),
-        message_rules=message_rules_from_mapping(
-            read_toml("message_checks.toml", data_dir),
-            help_routes,
-            source="message_checks.toml",
-            second_reader=read_second_reader(data_dir or DATA_DIR),
-        ),
         questionnaire=questionnaire_from_mapping(
             read_toml("questions.toml", data_dir), source="questions.toml", required=steps.section_ids
         ),
@@ -106,4 +111,7 @@ def load_content(data_dir: Path | None = None) -> Content:
         help_routes=help_routes,
         help_pages=help_pages_from_mapping(help_file, help_routes, source="help.toml"),
         binder_notice=binder_notice_from_mapping(help_file, source="help.toml"),
+        _message_rules=lambda: message_rules_from_mapping(
+            message_checks, help_routes, source="message_checks.toml", second_reader=second_reader
+        ),
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ContentError
-from ..steps import VIEWS, Step, Steps
+from ..steps import VIEWS, Step, Steps, StepStatus, StepWords
 
 __all__ = ["steps_from_mapping"]
 
@@ -31,6 +31,9 @@ def steps_from_mapping(mapping: Mapping[str, Any], source: str = "steps.toml") -
         stepper = table.get("stepper")
         if not isinstance(stepper, str) or not stepper.strip():
             raise ContentError(f"{where}: stepper (the dashboard button's caption) is needed.")
+        title = table.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ContentError(f"{where}: title (what a link to the step says) is needed.")
         sections = _words(table.get("sections"), f"{where} sections", allow_empty=True)
         parts = _words(table.get("parts"), f"{where} parts", allow_empty=False)
         for part in parts:
@@ -39,14 +42,52 @@ def steps_from_mapping(mapping: Mapping[str, Any], source: str = "steps.toml") -
                 raise ContentError(f"{where}: part '{part}' names a section the step does not list.")
             if kind != "section" and part not in VIEWS:
                 raise ContentError(f"{where}: '{part}' is not a view; use one of {sorted(VIEWS)}.")
-        steps.append(Step(notebook, sections, stepper.strip(), parts))
+        steps.append(Step(notebook, sections, stepper.strip(), parts, title.strip()))
     numbers = [int(s.notebook[:2]) for s in steps if s.notebook]
     if numbers != list(range(len(numbers))):
         raise ContentError(f"{source}: the notebooks must be numbered 00, 01, ... in order.")
     all_sections = [section for step in steps for section in step.sections]
     if len(set(all_sections)) != len(all_sections):
         raise ContentError(f"{source}: each questionnaire section belongs to one step only.")
-    return Steps(tuple(steps))
+    return Steps(tuple(steps), _stepper_words(mapping.get("words"), source))
+
+
+# Each of the words, with the placeholders it must fill (and may not add to).
+_WORDS = {
+    "position": {"number", "count"},
+    "positions": {"first", "last", "count"},
+    "next": {"title"},
+    "back": set(),
+    "answers_about": {"name"},
+}
+
+
+def _stepper_words(raw: object, source: str) -> StepWords:
+    where = f"{source}, [words]"
+    if not isinstance(raw, Mapping):
+        raise ContentError(f"{where}: a table of the stepper's words is needed.")
+    texts: dict[str, str] = {}
+    for key, needed in {**_WORDS, **{status.value: set() for status in StepStatus}}.items():
+        text = raw.get(key)
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{where}: {key} is needed.")
+        found = set(_FIELD.findall(text))
+        if found != needed:
+            wanted = ", ".join(f"{{{name}}}" for name in sorted(needed)) or "no {placeholder}"
+            raise ContentError(f"{where}: {key} must use {wanted}.")
+        texts[key] = text.strip()
+    statuses = {status: texts[status.value] for status in StepStatus}
+    return StepWords(
+        texts["position"],
+        texts["positions"],
+        statuses,
+        texts["next"],
+        texts["back"],
+        texts["answers_about"],
+    )
+
+
+_FIELD = re.compile(r"\{(\w*)\}")
 
 
 def _words(raw: object, where: str, *, allow_empty: bool) -> tuple[str, ...]:

@@ -37,12 +37,19 @@ __all__ = [
 
 def _page(*children: w.Widget, name: str) -> w.VBox:
     from .aria import aria_script
-    from .theme import stylesheet
+    from .theme import band_colours, stylesheet
 
-    box = w.VBox([stylesheet(), *children, aria_script()])
+    bands = band_colours(get_session().content.rules.bands)
+    box = w.VBox([stylesheet(bands), *children, aria_script()])
     box.add_class("wb-section")
     box.add_class(f"wb-page-{name}")
     return box
+
+
+def _about() -> w.Widget:
+    from .view import about_line
+
+    return about_line(get_session())
 
 
 def person_panel() -> w.VBox:
@@ -60,7 +67,7 @@ def step(section_id: str, *, with_person: bool = True) -> w.VBox:
     session = get_session()
     section = session.content.questionnaire.section(section_id)
     parts: list[w.Widget] = [PersonPanel(session).widget] if with_person else []
-    parts.append(AnswerForm(section, session).widget)
+    parts += [_about(), AnswerForm(section, session).widget]
     return _page(*parts, name=section_id)
 
 
@@ -73,25 +80,26 @@ def readiness_card() -> w.VBox:
 def message_studio() -> w.VBox:
     from .message import MessageStudio
 
-    return _page(MessageStudio(get_session()).widget, name="message")
+    return _page(_about(), MessageStudio(get_session()).widget, name="message")
 
 
 def timeline() -> w.VBox:
     from .timeline import TimelineView
 
-    return _page(TimelineView(get_session(), heading_level=2).widget, name="timeline")  # under the h1
+    view = TimelineView(get_session(), heading_level=2)  # under the notebook's h1
+    return _page(_about(), view.widget, name="timeline")
 
 
 def plan() -> w.VBox:
     from .plan import PlanView
 
-    return _page(PlanView(get_session()).widget, name="plan")
+    return _page(_about(), PlanView(get_session()).widget, name="plan")
 
 
 def journal() -> w.VBox:
     from .journal import JournalView
 
-    return _page(JournalView(get_session()).widget, name="journal")
+    return _page(_about(), JournalView(get_session()).widget, name="journal")
 
 
 def dashboard() -> None:
@@ -124,9 +132,13 @@ def dashboard() -> None:
         return
     display(app.widget)
     if ahead:
+        import contextlib
+
         from ..chart import warm_up
 
         warm_up()  # while nobody waits: the Timeline and Look-after-you steps open sooner
+        with contextlib.suppress(WorkbookError):  # a broken file shows where it is used: the message step
+            session.content.message_rules  # noqa: B018 -- built now, so the message step opens sooner too
         visitor.wait()
         try:
             session.reopen()
@@ -151,11 +163,16 @@ def timing() -> w.VBox:
     )
 
 
-def footer() -> w.VBox:
-    """The end of every notebook: the not-therapy notice and where to find help now."""
+def footer(step: str | None = None) -> w.VBox:
+    """The end of every notebook: the not-therapy notice and where to find help now. `step` is the
+    notebook's own name, as in data/steps.toml: the step counts as visited once its notebook has
+    run to here (the link to the next step is the markdown cell above, ui/next_step.py)."""
     from .help import help_footer
 
-    return _page(help_footer(get_session().content.help_routes), name="footer")
+    session = get_session()
+    if step is not None:
+        session.visit([step])
+    return _page(help_footer(session.content.help_routes), name="footer")
 
 
 def where_stored() -> w.VBox:

@@ -15,7 +15,17 @@ keeps adding it as widgets draw and redraw (a `MutationObserver`):
 - a box marked `GROUP` becomes a `group` named by its `LEGEND` label (a fieldset and its legend);
 - the boxes in `LANDMARKS` become the dashboard's landmarks: banner, the person panel and the card,
   the navigation (the stepper) and main (the step); the footer is a real `<footer>` (help.py), the
-  contentinfo. The pressed step button gets `aria-current="step"`.
+  contentinfo. The current step's button gets `aria-current="step"`;
+- a step button says where the person stands in it in words, not only by its shape: its tooltip
+  (the status from data/steps.toml) becomes part of its name, "Motives, complete", and the tooltip
+  itself is dropped, so a screen reader does not say it twice;
+- a disclosure button (`DISCLOSURE`, the card's "Why this suggestion") says whether it is open
+  (`aria-expanded`) and which box it opens (`aria-controls`).
+
+Two things that are not ARIA but need the same script, because Python cannot move the page: the
+stepper's row scrolls sideways to show the current step, and after "Next" the new step's start
+comes into view with the focus on its heading (else, on a phone, the person would be left at the
+bottom of a page they have not read).
 
 Why this way: it touches only our own `wb-*` classes and three of ipywidgets' long-standing DOM
 class names, so it survives an upgrade or does nothing (the browser tests then fail: they find
@@ -34,6 +44,7 @@ import ipywidgets as w
 __all__ = [
     "ASIDE",
     "BANNER",
+    "DISCLOSURE",
     "GROUP",
     "LANDMARKS",
     "LEGEND",
@@ -45,6 +56,7 @@ __all__ = [
 ]
 
 GROUP = "wb-group"  # a box of related inputs (checkboxes): a fieldset
+DISCLOSURE = "wb-disclosure"  # a toggle button that opens the box after it
 LEGEND = "wb-legend"  # the label that names its GROUP: the legend
 BANNER = "wb-header"  # the dashboard's title and what it is for
 PEOPLE = "wb-people-region"
@@ -92,18 +104,50 @@ SCRIPT = f"""<script>
     }}
     for (const nav of document.querySelectorAll(".{NAV}")) {{
       for (const button of nav.querySelectorAll("button")) {{
-        if (button.classList.contains("mod-active")) set(button, "aria-current", "step");
+        const current = button.classList.contains("mod-active") || button.classList.contains("wb-current");
+        if (current) set(button, "aria-current", "step");
         else if (button.hasAttribute("aria-current")) button.removeAttribute("aria-current");
+        if (button.hasAttribute("title")) {{
+          button.dataset.wbStatus = button.getAttribute("title");
+          button.removeAttribute("title");
+        }}
+        const status = button.dataset.wbStatus;
+        if (status) set(button, "aria-label", button.textContent.trim() + ", " + status);
+        if (current && nav.wbShown !== button) {{
+          nav.wbShown = button;
+          const left = button.offsetLeft - (nav.clientWidth - button.offsetWidth) / 2;
+          nav.scrollTo({{ left: Math.max(0, left) }});
+        }}
+      }}
+    }}
+    for (const button of document.querySelectorAll("button.{DISCLOSURE}")) {{
+      set(button, "aria-expanded", button.classList.contains("mod-active") ? "true" : "false");
+      const box = button.parentElement && button.parentElement.querySelector(":scope > .wb-card-details-box");
+      if (box) set(button, "aria-controls", idOf(box));
+    }}
+    const shown = document.querySelector(".wb-main .wb-step-page > *");
+    if (leftPage && shown && shown !== leftPage) {{
+      leftPage = null;
+      const heading = shown.querySelector(":scope > .wb-heading h2");
+      shown.closest(".wb-main").scrollIntoView({{ block: "start" }});
+      if (heading) {{
+        heading.setAttribute("tabindex", "-1");
+        heading.focus({{ preventScroll: true }});
       }}
     }}
   }}
+  let leftPage = null;  // the step a click on "Next" leaves
+  document.addEventListener("click", (event) => {{
+    if (!event.target.closest || !event.target.closest(".wb-next")) return;
+    leftPage = document.querySelector(".wb-main .wb-step-page > *");
+  }}, true);
   let queued = false;
   new MutationObserver(() => {{
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {{ queued = false; apply(); }});
   }}).observe(document.body, {{
-    childList: true, subtree: true, attributes: true, attributeFilter: ["class"],
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "title"],
   }});
   apply();
 }})();

@@ -63,7 +63,7 @@ class BinderNotice:
         paragraphs = "".join(f"<p>{html.escape(text)}</p>" for text in words.paragraphs)
         self.widget.value = (
             '<section aria-labelledby="wb-binder-notice-title">'
-            f'<h2 id="wb-binder-notice-title" style="margin:4px 0">{html.escape(words.title)}</h2>'
+            f'<h2 id="wb-binder-notice-title">{html.escape(words.title)}</h2>'
             f"{paragraphs}<p>{link}</p></section>"
         )
 

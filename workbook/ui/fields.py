@@ -321,19 +321,29 @@ class AnswerForm(View):
 
     def __init__(self, section: Section, session: Session):
         self.section = section
-        self.fields = {q.id: build_field(q) for q in section.questions}
-        super().__init__(
-            session, "wb-form", f"wb-form-{section.id}", body=[f.widget for f in self.fields.values()]
-        )
+        self._fields: dict[str, Field] | None = None
+        super().__init__(session, "wb-form", f"wb-form-{section.id}")
         self._loading = False
-        for qid, field in self.fields.items():
-            field.observe(lambda qid=qid: self._save(qid))
         self.on_person(self.load)
         self.load()
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        """The questions' fields, built the first time they are needed: with no one chosen the form
+        shows only its empty state, so a page over an empty workbook (every new Binder session)
+        is drawn without them, dozens of widgets fewer."""
+        if self._fields is None:
+            self._fields = {q.id: build_field(q) for q in self.section.questions}
+            self.body.children = [f.widget for f in self._fields.values()]
+            for qid, field in self._fields.items():
+                field.observe(lambda qid=qid: self._save(qid))
+        return self._fields
 
     def load(self) -> None:
         """Show the chosen person's answers (called when the person changes)."""
         person = self.session.current() if self.show_person() else None
+        if person is None and self._fields is None:
+            return  # nothing built yet, so nothing to clear
         self._loading = True
         try:
             for qid, field in self.fields.items():

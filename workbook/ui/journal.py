@@ -297,8 +297,8 @@ class JournalView(View):
         alt = "A line chart of your check-ins; the sentence above lists the latest."  # fixed text
         # Both pictures; the stylesheet shows the one matching the page's theme (workbook/ui/theme.py).
         pictures = "".join(
-            f'<img class="wb-chart-picture wb-chart-{theme}" alt="{alt}" src="data:image/png;base64,{data}" '
-            'style="max-width:100%;height:auto">'
+            f'<img class="wb-chart-picture wb-chart-{theme} wb-mood-chart" alt="{alt}" '
+            f'src="data:image/png;base64,{data}">'
             for theme, data in (("light", light), ("dark", dark))
         )
         # Set as display data directly (no IPython needed), replacing the last chart in one go.
@@ -319,7 +319,7 @@ class JournalView(View):
             title += f" · {entry.mood} - {self.words.moods[entry.mood - 1]}"
         parts: list[w.Widget] = [note(title, "help")]
         if entry.text:
-            body = w.HTML(f'<div style="white-space: pre-wrap;">{html.escape(entry.text)}</div>')
+            body = w.HTML(f'<div class="wb-pre-wrap">{html.escape(entry.text)}</div>')
             body.add_class("wb-journal-entry-text")
             parts.append(body)
         if self._confirming == entry_id:

@@ -218,30 +218,34 @@ def _friendly(text: str) -> str:
 
 
 class PersonPanel:
-    """The selector, the counters, and the buttons to add or edit a person."""
+    """The selector, the counters, and the buttons to add or edit a person.
 
-    def __init__(self, session: Session):
+    The add/edit form opens under the panel, or in `form_slot` when given (the dashboard puts it
+    in the step's place, under the stepper)."""
+
+    def __init__(self, session: Session, form_slot: w.Box | None = None):
         self.session = session
         self.selector = w.Dropdown(description="Person", options=[], value=None)
-        self.selector.style.description_width = "60px"
-        self.selector.layout.width = "auto"
+        self.selector.description_allow_html = False  # names are text
+        self.selector.add_class("wb-person-select")
         self.add = w.Button(description="Add a person", icon="plus")
         self.edit = w.Button(description="Edit", icon="pencil")
         self.counters = note("", "counter")
         self._form: SituationForm | None = None
         self._form_slot = w.VBox()  # the form's ~60 widgets are built the first time it is opened
+        self._form_slot.add_class("wb-person-form-slot")
         self.add.on_click(lambda _b: self._open_form())
         self.edit.on_click(lambda _b: self.session.person and self._open_form(self.session.person))
         self._refreshing = False
         self.selector.observe(self._chosen, names="value")
         session.observe(lambda _c: self.refresh(), names="revision")
-        self.widget = w.VBox(
-            [
-                w.HBox([self.selector, self.add, self.edit]).add_class("wb-wrap"),
-                self.counters,
-                self._form_slot,
-            ]
-        )
+        row = w.HBox([self.selector, self.add, self.edit]).add_class("wb-wrap").add_class("wb-person-row")
+        parts: list[w.Widget] = [row, self.counters]
+        if form_slot is None:
+            parts.append(self._form_slot)
+        else:
+            form_slot.children = [self._form_slot]
+        self.widget = w.VBox(parts)
         self.widget.add_class("wb-person-panel")
         # An empty workbook opens the form by itself; if people turn up before it was used (a page
         # built ahead of its visitor, an import), it closes again.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from ..content import Content, load_content
 from ..errors import PersonNotFound, WorkbookError
 from ..guidance import assess
 from ..model import Assessment, Person
+from ..steps import Progress, StepStatus
 from ..store import Store
 from . import visitor
 
@@ -119,6 +120,36 @@ class Session(traitlets.HasTraits):
             return self._cached("events", lambda: self.store.events(self.person))
         except PersonNotFound:
             return []
+
+    def progress(self) -> Progress:
+        """What is stored for the chosen person, as the stepper reads it (no words are read)."""
+        if self.person is None:
+            return Progress()
+        try:
+            return self._cached("progress", lambda: self.store.progress(self.person))
+        except PersonNotFound:
+            return Progress()
+
+    def statuses(self) -> tuple[StepStatus, ...]:
+        """Where the chosen person stands in each of the stepper's pages (workbook/steps.py)."""
+        return self.content.steps.statuses(self.content.questionnaire, self.progress())
+
+    def visit(self, steps: Sequence[str]) -> None:
+        """Remember that these steps were opened for the chosen person (a step without questions is
+        marked visited by it). Like the chosen person, remembering it is a convenience: a visit that
+        cannot be stored (the workbook busy or read-only) is let go."""
+        if self.person is None or not steps:
+            return
+        try:
+            progress = self.progress()
+            if set(steps) <= progress.visited:
+                return
+            self.store.visit_steps(self.person, steps)
+        except WorkbookError as error:
+            log.warning("could not remember the step opened: %s", error)
+            return
+        key = ("progress", self.person, self.revision)
+        self._cache[key] = Progress(progress.answered, progress.kept, progress.visited | frozenset(steps))
 
     def _cached(self, what: str, load: Callable[[], Any]) -> Any:
         key = (what, self.person or "", self.revision)

@@ -43,7 +43,6 @@ from .view import Message, View
 __all__ = ["EventForm", "EventRow", "TimelineView", "picture_html", "summary_line"]
 
 ROW_LIMIT = 50  # rows shown before "Show all": keeps the page light with a long log
-ROW_LINE_STYLE = "border-top:1px solid #e5e7eb;padding-top:6px"  # fixed text, never user text
 PHONE_WIDTH_PX = 600  # at or below this screen width the compact chart is shown
 
 HELP_LINE = (
@@ -102,7 +101,7 @@ def picture_html(wide: bytes, compact: bytes, alt: str, theme: str = "light") ->
         f'<picture class="wb-chart-picture wb-chart-{html.escape(theme)}">'
         f'<source media="(max-width: {PHONE_WIDTH_PX}px)" '
         f'srcset="{_data_url(compact)}"><img class="wb-chart-image" src="{_data_url(wide)}" '
-        f'alt="{html.escape(alt)}" style="width:100%;max-width:900px;height:auto"></picture>'
+        f'alt="{html.escape(alt)}"></picture>'
     )
 
 
@@ -362,12 +361,12 @@ class EventRow:
             parts.append(labels(event.channel))
         if event.tone:
             parts.append(labels(event.tone))
-        text = f'<div class="wb-event-line" style="{ROW_LINE_STYLE}"><b>{html.escape(parts[0])}</b> · '
+        text = f'<div class="wb-event-line"><b>{html.escape(parts[0])}</b> · '
         text += " · ".join(html.escape(part) for part in parts[1:]) + "</div>"
         if event.note:
             text += f'<div class="wb-event-note">{html.escape(event.note)}</div>'
         for flag in flags:
-            text += f'<div class="wb-event-flag" style="color:#9a3412">&#9888; {html.escape(flag)}</div>'
+            text += f'<div class="wb-event-flag">&#9888; {html.escape(flag)}</div>'
         self.text = w.HTML(text)
         self.edit = w.Button(description="Edit", icon="pencil", tooltip="Edit this event")
         self.edit.add_class("wb-edit-event")

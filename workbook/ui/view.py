@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from .session import Session
 
-__all__ = ["EMPTY_STATE", "Message", "View"]
+__all__ = ["EMPTY_STATE", "Message", "View", "about_line"]
 
 EMPTY_STATE = "Choose or add a person first (at the top)."
 _STATES = ("saved", "error", "help")
@@ -77,3 +77,21 @@ class View:
     def on_revision(self, callback: Callable[[], None]) -> None:
         """Call back after a saved change that may move the guidance (redraw what depends on it)."""
         self.session.observe(lambda _change: callback(), names="revision")
+
+
+def about_line(session: Session) -> w.Label:
+    """ "Answers about Sam", kept in view (sticky) above a notebook's fields while they are saved,
+    so no answer goes to the wrong person. Hidden while nobody is chosen; the name is text."""
+    line = w.Label()
+    line.add_class("wb-about")
+    line.add_class("wb-sticky")
+    words = session.content.steps.words
+
+    def show() -> None:
+        name = session.person
+        line.value = words.answers_about.format(name=name) if name and words else ""
+        line.layout.display = None if line.value else "none"
+
+    session.observe(lambda _change: show(), names="person")
+    show()
+    return line
