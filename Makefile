@@ -22,6 +22,8 @@ $(VENV)/.test: $(VENV)/.app deploy/jupyterhub/requirements.txt
 	@command -v npm >/dev/null || { echo "npm is needed for the JupyterHub test (configurable-http-proxy)"; exit 1; }
 	npm install --prefix $(VENV)/node --no-fund --no-audit --loglevel=error configurable-http-proxy@5.3.0
 	npm install --prefix $(VENV)/node --no-fund --no-audit --loglevel=error --save-exact axe-core@4.14.1
+	@# Lighthouse's mobile performance score, context in make bench (benchmarks/lighthouse.py).
+	npm install --prefix $(VENV)/node --no-fund --no-audit --loglevel=error --save-exact lighthouse@12.8.2
 	@touch $@
 
 # Debian's Chromium drives the browser tests (a browser download cannot work here).

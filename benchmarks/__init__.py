@@ -1,10 +1,13 @@
 """Benchmarks: the app measured against its floor (issue 5), written to results.json and docs/performance.md.
 
-`python -m benchmarks` runs them all (about 5 minutes); `--quick` runs each once at a tiny size and
+`python -m benchmarks` runs them all (about 20 minutes); `--quick` runs each once at a tiny size and
 writes nothing; `--only NAME` runs one. They are not timed tests: tests/test_benchmarks_smoke.py only
 checks that each still runs.
 
-    browser.py       Voila + Chromium: time to interactive, round trip, kernel memory, abandoned tabs
+    browser.py       Voila + Chromium: time to interactive, round trip, kernel memory, abandoned tabs,
+                     bytes of a first and a second visit, time to interactive on a throttled phone
+    binder.py        the Binder route (jupyter server + Voila's extension, a Binder-built venv)
+    lighthouse.py    Lighthouse's mobile performance score (context)
     timeline.py      assess + chart at 100 / 1,000 / 10,000 events; export and import 10,000
     command_line.py  `python -m workbook assess` against `python -c pass`
     drafts.py        the draft checker on the labelled corpus's held-out fifth (draft_corpus.py)
@@ -35,6 +38,13 @@ class Sizes:
     timeline_repeats: int
     process_runs: int  # command-line runs per command, alternating
     settle_s: float  # the most to wait, after closing a tab, for the server to go quiet
+    byte_visits: int  # first + second visit pairs per notebook, alternating (bytes)
+    phone_loads: int  # throttled loads per notebook, cache warm (tti-phone)
+    phone_first_visits: int  # throttled first visits per notebook, cache empty (tti-phone)
+    lighthouse_runs: int  # Lighthouse runs per notebook, alternating
+    lighthouse_floor: bool  # score the floor too (a quick run scores the app alone)
+    binder_loads: int  # Binder-route loads per notebook and workbook, alternating
+    binder_build: bool  # build the Binder venv when none is cached (else a stand-in: binder.py)
 
 
 FULL = Sizes(
@@ -48,6 +58,13 @@ FULL = Sizes(
     timeline_repeats=3,
     process_runs=9,
     settle_s=40.0,
+    byte_visits=3,
+    phone_loads=5,
+    phone_first_visits=3,
+    lighthouse_runs=3,
+    lighthouse_floor=True,
+    binder_loads=7,
+    binder_build=True,
 )
 QUICK = Sizes(
     page_loads=1,
@@ -60,4 +77,11 @@ QUICK = Sizes(
     timeline_repeats=1,
     process_runs=1,
     settle_s=2.0,
+    byte_visits=1,
+    phone_loads=1,
+    phone_first_visits=1,
+    lighthouse_runs=1,
+    lighthouse_floor=False,
+    binder_loads=1,
+    binder_build=False,
 )

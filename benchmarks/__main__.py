@@ -2,7 +2,8 @@
 
 A full run of everything writes benchmarks/results.json and the table in docs/performance.md.
 `--quick` (tiny sizes) and `--only` print the table and write nothing, so a partial or tiny run can
-never overwrite the real figures. A benchmark that fails becomes a "failed" row; the others still run.
+never overwrite the real figures; `--save PATH` keeps such a run's raw figures in a file of its own.
+A benchmark that fails becomes a "failed" row; the others still run.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import argparse
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from . import FULL, QUICK, Sizes
 from .report import Figure, failed, render_table, results_document, update_doc, write_results
 
-BROWSER = ("tti", "round-trip", "memory", "abandoned")
+BROWSER = ("tti", "round-trip", "memory", "abandoned", "tti-phone", "bytes", "binder", "lighthouse")
 NAMES = ("drafts", "timeline", "command-line", *BROWSER)
 
 
@@ -58,12 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes; writes nothing")
     parser.add_argument("--only", action="append", choices=NAMES, help="run only this one (repeatable)")
+    parser.add_argument("--save", type=Path, help="also write this run's results document (JSON) here")
     args = parser.parse_args(argv)
     started, clock = datetime.now(), time.monotonic()
     figures = run(args.only or list(NAMES), QUICK if args.quick else FULL)
     document = results_document(figures, quick=args.quick, started=started, seconds=time.monotonic() - clock)
     table = render_table(figures, document)
     print(table)
+    if args.save:
+        print(f"\nwrote {write_results(document, args.save)}")
     if args.quick or args.only:
         print("\n(quick or partial run: results.json and docs/performance.md left as they were)")
     else:

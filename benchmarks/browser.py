@@ -12,6 +12,15 @@ from the input event (`click` on a likert label, `keydown` on the slider) to the
 person is waiting for has changed, so Playwright's own overhead is left out; the time to the frame
 that paints it is kept too. Kernel memory is the RSS of the page's own kernel process, found by the
 kernel id in the page.
+
+Issue 14 adds four more, each app against floor, A B A B, medians. Bytes: every HTTP response as
+transferred (Chromium's `Network.loadingFinished` `encodedDataLength`, so compressed where the server
+compresses), on a first visit (empty cache) and a second one in the same browser context, with the
+WebSocket frames counted apart; the servers for it are started as `make app` starts them (the
+launcher, `workbook/launch.py`, with only the notebook swapped for the floor), so whatever that route
+adds (compression, caching headers) is what is counted. Phone: time to interactive with Chromium
+throttled as a mid-range phone on slow 4G (`PHONE_*` below). Lighthouse's mobile performance score is
+kept as context (lighthouse.py); the Binder route has its own server (binder.py).
 """
 
 from __future__ import annotations
@@ -28,13 +37,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e import rig
@@ -67,6 +76,22 @@ CULLING_TEST_OVERRIDES = [
 
 # What a tab meets when no pre-heated kernel is free (the pool is refilled `fill_delay` after a visit).
 NO_PREHEAT = ["--VoilaConfiguration.preheat_kernel=False"]
+
+# A mid-range phone on slow 4G, as Lighthouse's mobile profile defines it (`mobileSlow4G`: 150 ms
+# round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower) and as Lighthouse itself applies it when
+# it throttles Chromium through DevTools, which delays whole requests rather than packets: latency
+# x 3.75, throughput x 0.9 (the same numbers as DevTools' own "Slow 4G" preset). Kbit here is 1024 bits.
+PHONE_LATENCY_MS = 150 * 3.75
+PHONE_DOWN_BYTES_S = 1.6 * 1024 * 0.9 * 1024 / 8
+PHONE_UP_BYTES_S = 750 * 0.9 * 1024 / 8
+PHONE_CPU_SLOWDOWN = 4
+PHONE_READY_TIMEOUT_MS = 180_000
+# After `.wb-ready` a page may still fetch (an icon font, a late chunk): bytes are counted until no
+# request has been in flight for this long.
+NETWORK_QUIET_MS = 750
+NETWORK_QUIET_TIMEOUT_S = 15.0
+BYTES_GOAL_FIRST = 1_500_000  # issue 14: a first visit moves at most 1.5 MB (decimal megabytes)
+BYTES_GOAL_SECOND = 200_000  # ... and a second visit, cache warm, at most 0.2 MB
 
 # Arms a watch before the input. The start is the input event's own timestamp; `domMs` is when the
 # text the person waits for has changed in the page, `frameMs` the animation frame after that (when
@@ -651,25 +676,365 @@ def _count_ready(pages: list[Page], within_s: float) -> int:
     return ready
 
 
+# --- issue 14: bytes, a phone on slow 4G -------------------------------------------------------
+
+
+@dataclass
+class Traffic:
+    """What one tab moved over the network, from Chromium's DevTools protocol (attached before the
+    navigation, so the page's own request is counted too).
+
+    `http_bytes` adds up `encodedDataLength` of every finished response (and of redirects on the way):
+    bytes as they came over the wire, headers included, compressed where they were sent compressed,
+    0 for what came from the browser's cache. WebSocket frames (the kernel's messages) are counted apart,
+    by payload: they are the page's conversation with its kernel, not something a cache or gzip could
+    save."""
+
+    http_bytes: int = 0
+    responses: int = 0  # finished, from the network or from the cache
+    from_cache: int = 0  # served by the browser's cache without asking the server
+    ws_received: int = 0
+    ws_sent: int = 0
+    ws_frames: int = 0
+    largest: list[tuple[int, str]] = field(default_factory=list)  # (bytes, url), for the record
+    _in_flight: set[str] = field(default_factory=set)
+    _urls: dict[str, str] = field(default_factory=dict)
+    _last_change: float = 0.0
+
+    def attach(self, context: BrowserContext, page: Page) -> Any:
+        cdp = context.new_cdp_session(page)
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.requestServedFromCache", lambda _event: self._cached())
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.loadingFailed", lambda event: self._done(event["requestId"]))
+        cdp.on("Network.webSocketFrameReceived", lambda event: self._frame(event, received=True))
+        cdp.on("Network.webSocketFrameSent", lambda event: self._frame(event, received=False))
+        cdp.send("Network.enable")
+        self._last_change = time.monotonic()
+        return cdp
+
+    def _request(self, event: dict) -> None:
+        redirect = event.get("redirectResponse")
+        if redirect:  # the same request id goes on to the new address: count the redirect itself
+            self.http_bytes += int(redirect.get("encodedDataLength", 0))
+        self._in_flight.add(event["requestId"])
+        self._urls[event["requestId"]] = event["request"]["url"]
+        self._last_change = time.monotonic()
+
+    def _cached(self) -> None:
+        self.from_cache += 1
+
+    def _finished(self, event: dict) -> None:
+        size = int(event.get("encodedDataLength", 0))
+        self.http_bytes += size
+        self.responses += 1
+        url = self._urls.get(event["requestId"], "")
+        if size and not url.startswith("data:"):
+            self.largest.append((size, url.split("?")[0]))
+        self._done(event["requestId"])
+
+    def _done(self, request_id: str) -> None:
+        self._in_flight.discard(request_id)
+        self._last_change = time.monotonic()
+
+    def _frame(self, event: dict, *, received: bool) -> None:
+        response = event["response"]
+        payload = response.get("payloadData", "")
+        if response.get("opcode") == 2:  # binary frames come base64-encoded
+            size = len(payload) * 3 // 4 - payload[-2:].count("=")
+        else:
+            size = len(payload.encode())
+        if received:
+            self.ws_received += size
+        else:
+            self.ws_sent += size
+        self.ws_frames += 1
+
+    def wait_quiet(self, page: Page) -> None:
+        """Let the page finish what it fetches after `.wb-ready` (events arrive only while Playwright
+        waits, hence `wait_for_timeout` rather than `time.sleep`)."""
+        deadline = time.monotonic() + NETWORK_QUIET_TIMEOUT_S
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            quiet_for = time.monotonic() - self._last_change
+            if not self._in_flight and quiet_for * 1000 >= NETWORK_QUIET_MS:
+                return
+
+    def record(self) -> dict[str, Any]:
+        largest = sorted(self.largest, reverse=True)[:5]
+        return {
+            "http_bytes": self.http_bytes,
+            "responses": self.responses,
+            "from_cache": self.from_cache,
+            "ws_received": self.ws_received,
+            "ws_sent": self.ws_sent,
+            "ws_frames": self.ws_frames,
+            "largest": [{"bytes": size, "url": url} for size, url in largest],
+        }
+
+
+def throttle_as_phone(cdp: Any) -> None:
+    """Slow this tab's network and CPU to the mid-range phone on slow 4G (`PHONE_*`)."""
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": PHONE_LATENCY_MS,
+            "downloadThroughput": PHONE_DOWN_BYTES_S,
+            "uploadThroughput": PHONE_UP_BYTES_S,
+        },
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN})
+
+
+@dataclass
+class Visit:
+    seconds: float  # navigation to `.wb-ready`
+    traffic: Traffic
+
+
+def visit(
+    context: BrowserContext,
+    server: Server,
+    *,
+    url: str | None = None,
+    phone: bool = False,
+    settle_s: float,
+    count_until_quiet: bool = False,
+) -> Visit:
+    """Open a tab on the server (or at `url` on it), time it to `.wb-ready` while counting its
+    traffic, close it and let the server go quiet."""
+    page = context.new_page()
+    page.bring_to_front()
+    traffic = Traffic()
+    cdp = traffic.attach(context, page)
+    if phone:
+        throttle_as_phone(cdp)
+    start = time.perf_counter()
+    page.goto(url or server.url, wait_until="commit", timeout=PHONE_READY_TIMEOUT_MS)
+    rig.wait_ready(page, timeout=PHONE_READY_TIMEOUT_MS if phone else 60_000)
+    seconds = time.perf_counter() - start
+    if count_until_quiet:
+        traffic.wait_quiet(page)
+    close_tab(page, server, settle_s)
+    return Visit(seconds, traffic)
+
+
+@contextlib.contextmanager
+def serve_as_app(folder: Path) -> Iterator[tuple[Server, Server, dict[str, str]]]:
+    """The dashboard and the floor each served by the launcher exactly as `make app` runs it
+    (`python -m workbook.launch`, from the repository root, voila.json and all), only the notebook
+    swapped for the floor's. Yields both servers and, by name, the address each printed (with its
+    token, which the first visit swaps for a login cookie)."""
+    home = demo_home(folder / "home")
+    env = {**os.environ, "WORKBOOK_HOME": str(home)}
+    launch = (
+        "import sys, workbook.launch as launch; launch.DASHBOARD = sys.argv[1]; launch.main(sys.argv[2:])"
+    )
+
+    def start(name: str, notebook: Path) -> tuple[Server, str]:
+        port = rig.free_port()
+        log = folder / f"launch-{name}.log"
+        command = [sys.executable, "-c", launch, str(notebook.relative_to(REPO_ROOT))]
+        process = rig.start_server(
+            [*command, f"--port={port}", "--no-browser"], port=port, cwd=REPO_ROOT, env=env, log_path=log
+        )
+        return Server(name, f"http://127.0.0.1:{port}/", process, pool_size()), rig.printed_address(log)
+
+    with ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(start, *spec) for spec in (("app", DASHBOARD), ("floor", FLOOR_NOTEBOOK))]
+    started = [future.result() for future in futures if future.exception() is None]
+    try:
+        for future in futures:
+            future.result()
+        (app, app_address), (floor, floor_address) = started
+        yield app, floor, {"app": app_address, "floor": floor_address}
+    finally:
+        for server, _ in started:
+            rig.stop_server(server.process)
+
+
+def page_bytes(browser: Browser, folder: Path, sizes: Sizes) -> list[Figure]:
+    """Bytes of a first visit (a new browser context: empty cache, no cookie yet, so through the
+    address with its token) and of a second visit in the same context (cache warm, the login cookie
+    kept), app and floor alternately, `byte_visits` pairs each."""
+    samples: dict[str, dict[str, list[dict]]] = {
+        side: {"first": [], "second": []} for side in ("app", "floor")
+    }
+    with serve_as_app(folder) as (app, floor, addresses):
+        sides = (("app", app), ("floor", floor))
+        for _, server in sides:
+            settle(server, sizes.settle_s)
+        for _ in range(sizes.byte_visits):
+            for side, server in sides:
+                context = new_context(browser)
+                try:
+                    for which, url in (("first", addresses[side]), ("second", server.url)):
+                        seen = visit(
+                            context, server, url=url, settle_s=sizes.settle_s, count_until_quiet=True
+                        )
+                        samples[side][which].append(
+                            {**seen.traffic.record(), "seconds": round(seen.seconds, 3)}
+                        )
+                finally:
+                    context.close()
+
+    def median(side: str, which: str, what: str) -> float:
+        return statistics.median(sample[what] for sample in samples[side][which])
+
+    figures = []
+    for which, title, goal, limit in (
+        ("first", "bytes of a first visit (HTTP as transferred; empty cache)", "≤ 1.5 MB", BYTES_GOAL_FIRST),
+        ("second", "bytes of a second visit (same browser, cache warm)", "≤ 0.2 MB", BYTES_GOAL_SECOND),
+    ):
+        value = median("app", which, "http_bytes")
+        figures.append(
+            Figure(
+                key=f"bytes_{which}_visit",
+                title=title,
+                value=value,
+                unit="bytes",
+                floor=median("floor", which, "http_bytes"),
+                goal=goal,
+                met=value <= limit,
+                benchmark="bytes",
+                detail={
+                    "visits": samples["app"][which],
+                    "floor_visits": samples["floor"][which],
+                    "pairs_each": sizes.byte_visits,
+                },
+            )
+        )
+    for which, title in (
+        ("first", "… WebSocket frames of the first visit, both ways (context: the kernel's messages)"),
+        ("second", "… WebSocket frames of the second visit (context)"),
+    ):
+        figures.append(
+            Figure(
+                key=f"websocket_{which}_visit",
+                title=title,
+                value=median("app", which, "ws_received") + median("app", which, "ws_sent"),
+                unit="bytes",
+                floor=median("floor", which, "ws_received") + median("floor", which, "ws_sent"),
+                benchmark="bytes",
+            )
+        )
+    return figures
+
+
+def phone_time_to_interactive(browser: Browser, servers: Servers, sizes: Sizes) -> list[Figure]:
+    """Time to interactive on the phone (`PHONE_*`), on the same pre-heated servers as `tti`, app and
+    floor alternately: first visits (a new context each: empty cache), then a returning visitor's
+    loads in the context of the first of them, whose cache that visit warmed (as `tti`'s unmeasured
+    load warms it)."""
+    warm: dict[str, list[float]] = {"app": [], "floor": []}
+    cold: dict[str, list[float]] = {"app": [], "floor": []}
+    sides = (("app", servers.app), ("floor", servers.floor))
+    returning: dict[str, BrowserContext] = {}
+    try:
+        for _, server in sides:
+            settle(server, sizes.settle_s)
+        for _ in range(sizes.phone_first_visits):
+            for side, server in sides:
+                context = new_context(browser)
+                cold[side].append(visit(context, server, phone=True, settle_s=sizes.settle_s).seconds)
+                if side in returning:
+                    context.close()
+                else:
+                    returning[side] = context
+        for side, server in sides:
+            if side not in returning:  # no first visit measured: warm the cache unmeasured
+                returning[side] = new_context(browser)
+                page, _ = open_ready(returning[side], server)
+                close_tab(page, server, sizes.settle_s)
+        for _ in range(sizes.phone_loads):
+            for side, server in sides:
+                warm[side].append(visit(returning[side], server, phone=True, settle_s=sizes.settle_s).seconds)
+    finally:
+        for context in returning.values():
+            context.close()
+    network = (
+        f"{PHONE_LATENCY_MS:g} ms, {PHONE_DOWN_BYTES_S * 8 / 1e6:.2f} Mbit/s down, "
+        f"CPU {PHONE_CPU_SLOWDOWN}× slower"
+    )
+    throttling = {
+        "latency_ms": PHONE_LATENCY_MS,
+        "download_bytes_per_s": PHONE_DOWN_BYTES_S,
+        "upload_bytes_per_s": PHONE_UP_BYTES_S,
+        "cpu_slowdown": PHONE_CPU_SLOWDOWN,
+    }
+    app, floor = statistics.median(warm["app"]), statistics.median(warm["floor"])
+    return [
+        Figure(
+            key="time_to_interactive_phone",
+            title=f"time to interactive on a mid-range phone on slow 4G ({network}; cache warm)",
+            value=app,
+            unit="s",
+            floor=floor,
+            goal="≤ 1.10× floor",
+            met=app / floor <= 1.10,
+            benchmark="tti-phone",
+            detail={"samples_s": warm, "loads_each": sizes.phone_loads, "throttling": throttling},
+        ),
+        Figure(
+            key="time_to_interactive_phone_first",
+            title="… on its first visit (context: empty cache, every byte over the slow network)",
+            value=statistics.median(cold["app"]),
+            unit="s",
+            floor=statistics.median(cold["floor"]),
+            benchmark="tti-phone",
+            detail={"samples_s": cold, "loads_each": sizes.phone_first_visits},
+        ),
+    ]
+
+
+def lighthouse_scores(browser: Browser, servers: Servers, sizes: Sizes) -> list[Figure]:
+    from .lighthouse import lighthouse
+
+    return lighthouse(servers.app, servers.floor, sizes, settle)
+
+
+def binder_route(browser: Browser, folder: Path, sizes: Sizes) -> list[Figure]:
+    from .binder import binder_time_to_interactive
+
+    return binder_time_to_interactive(browser, folder, sizes)
+
+
+# Benchmarks run on the shared servers of `serve_all` ...
 BROWSER_BENCHMARKS: dict[str, Callable[[Browser, Servers, Sizes], list[Figure]]] = {
     "tti": time_to_interactive,
     "round-trip": interaction_round_trip,
     "memory": kernel_memory,
     "abandoned": abandoned_sessions,
+    "tti-phone": phone_time_to_interactive,
+    "lighthouse": lighthouse_scores,
 }
+# ... and those that start servers of their own, in a folder of their own.
+OWN_SERVER_BENCHMARKS: dict[str, Callable[[Browser, Path, Sizes], list[Figure]]] = {
+    "bytes": page_bytes,
+    "binder": binder_route,
+}
+NAMES = (*BROWSER_BENCHMARKS, *OWN_SERVER_BENCHMARKS)
 
 
 def run(names: list[str], sizes: Sizes, browser: Browser | None = None) -> list[Figure]:
-    """Run these browser benchmarks on one set of servers (and the given browser, or a new one)."""
+    """Run these browser benchmarks (and the given browser, or a new one); those that share servers
+    run on one set of them, started only if one of them is asked for."""
     figures: list[Figure] = []
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="workbook-bench-")))
-        servers = stack.enter_context(serve_all(folder))
+        shared = [name for name in names if name in BROWSER_BENCHMARKS]
+        servers = stack.enter_context(serve_all(folder)) if shared else None
         if browser is None:
             browser = stack.enter_context(chromium())
         for name in names:
             try:
-                figures += BROWSER_BENCHMARKS[name](browser, servers, sizes)
-            except (pytest.fail.Exception, PlaywrightError) as error:  # one failure, not the whole run
+                if name in BROWSER_BENCHMARKS:
+                    figures += BROWSER_BENCHMARKS[name](browser, servers, sizes)
+                else:
+                    own = folder / name
+                    own.mkdir()
+                    figures += OWN_SERVER_BENCHMARKS[name](browser, own, sizes)
+            except (pytest.fail.Exception, Exception) as error:  # one failure, not the whole run
                 figures.append(failed(name, error))
     return figures

@@ -32,7 +32,7 @@ class Figure:
     key: str  # stable id, e.g. "time_to_interactive"
     title: str
     value: float
-    unit: str  # "s", "ms", "MB", "x", "kernels"
+    unit: str  # "s", "ms", "MB", "x", "kernels", "bytes" (shown in decimal MB), "score" (of 100)
     benchmark: str  # the `--only` name that produces it
     goal: str = ""
     met: bool | None = None  # None: context, no goal of its own
@@ -72,6 +72,10 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:.1f} %"
     if unit == "kernels":
         return f"{value:.0f}"
+    if unit == "bytes":
+        return f"{value / 1e6:.2f} MB" if value >= 10_000 else f"{value / 1e3:.1f} kB"
+    if unit == "score":
+        return f"{value:.0f} / 100"
     if unit == "x":
         return f"{value:.2f}×"
     if unit == "ms":

@@ -19,6 +19,12 @@ from tests.e2e.rig import shared_browser
 
 
 def assert_measured(figures: list[Figure], keys: set[str]) -> None:
+    failures = [
+        f"{figure.benchmark}: {figure.detail.get('error', figure.title)}"
+        for figure in figures
+        if figure.unit == "failed"
+    ]
+    assert not failures, f"benchmarks did not finish: {failures}"
     assert {figure.key for figure in figures} >= keys
     for figure in figures:
         assert math.isfinite(figure.value), figure
@@ -79,6 +85,14 @@ def test_the_report_writes_results_and_replaces_only_its_own_table(tmp_path: Pat
     assert "1.09×" in text
 
 
+def test_bytes_and_scores_are_shown_in_their_own_units() -> None:
+    from benchmarks.report import format_value
+
+    assert format_value(1_234_567, "bytes") == "1.23 MB"
+    assert format_value(4_321, "bytes") == "4.3 kB"
+    assert format_value(87.0, "score") == "87 / 100"
+
+
 def test_the_profile_runs_every_stage_and_shows_where_time_went(capfd: pytest.CaptureFixture[str]) -> None:
     from benchmarks.profile import STAGES, main
 
@@ -88,6 +102,7 @@ def test_the_profile_runs_every_stage_and_shows_where_time_went(capfd: pytest.Ca
         assert f"===== {stage} =====" in printed
     assert "Dashboard.__init__" in printed  # the build stage really built the page
     assert "AnswerForm._save" in printed  # the answer stage really saved answers
+    assert "import workbook.ui " in printed and "ui.dashboard() " in printed  # the Binder cell ran
 
 
 @pytest.mark.e2e
@@ -107,9 +122,52 @@ def test_browser_benchmarks_run_against_voila_and_chromium(pytestconfig: pytest.
             "abandoned_quit",
             "abandoned_lost",
             "idle_open_tab_kept",
+            "time_to_interactive_phone",
+            "time_to_interactive_phone_first",
+            "lighthouse_performance",
         },
     )
     by_key = {figure.key: figure for figure in figures}
     assert by_key["time_to_interactive"].floor and by_key["round_trip"].floor
     assert by_key["kernel_memory_after_load"].value > 20  # a real kernel was found and weighed
     assert by_key["idle_open_tab_kept"].value == 1  # culling must never take an open tab's kernel
+    phone = by_key["time_to_interactive_phone"]
+    assert phone.floor and phone.value > by_key["time_to_interactive"].value  # the throttling took
+    lighthouse = by_key["lighthouse_performance"]
+    assert 0 <= lighthouse.value <= 100  # (a quick run scores the app alone)
+    assert lighthouse.detail["runs"]["app"][0]["metrics"]["first-contentful-paint"] > 0
+
+
+@pytest.mark.e2e
+def test_bytes_and_binder_benchmarks_start_servers_of_their_own(pytestconfig: pytest.Config) -> None:
+    """Bytes through the launcher, and the Binder route through `jupyter server`. A quick run builds
+    no Binder venv: it uses the cached build if binder/ has not changed since one was made, and
+    otherwise the development venv as a stand-in, which the row's title then says (test_binder.py
+    builds and checks the real environment)."""
+    from benchmarks import browser
+
+    figures = browser.run(["bytes", "binder"], QUICK, shared_browser(pytestconfig))
+    assert_measured(
+        figures,
+        {
+            "bytes_first_visit",
+            "bytes_second_visit",
+            "websocket_first_visit",
+            "websocket_second_visit",
+            "binder_time_to_interactive_empty",
+            "binder_time_to_interactive_people",
+            "binder_kernel_cpu_empty",
+            "binder_kernel_cpu_people",
+        },
+    )
+    by_key = {figure.key: figure for figure in figures}
+    first, second = by_key["bytes_first_visit"], by_key["bytes_second_visit"]
+    assert first.value > 100_000 and first.floor  # the page's scripts were counted
+    assert second.value < first.value  # the second visit found them in the cache
+    assert by_key["websocket_first_visit"].value > 0
+    for workbook in ("empty", "people"):
+        binder = by_key[f"binder_time_to_interactive_{workbook}"]
+        assert binder.floor and binder.detail["phases_median_ms"]["app"]["response_end_ms"] > 0
+        assert by_key[f"binder_kernel_cpu_{workbook}"].value > 0.1  # a real kernel's start and imports
+        if binder.detail["environment"].startswith("quick run"):
+            assert "stand-in" in binder.title  # a stand-in is never reported as the Binder build
