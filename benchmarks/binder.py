@@ -223,19 +223,13 @@ def started_since_boot(pid: int) -> float:
 
 def quiet(server: BinderServer, timeout_s: float) -> None:
     """No kernel left and nothing using the CPU (the settle of browser.py, with no pool to refill)."""
-    from .browser import QUIET_CPU_PERCENT, SETTLE_WINDOW_S
+    from .browser import QUIET_CPU_PERCENT, busy_percent
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        try:
-            processes = [psutil.Process(server.process.pid), *server.kernels()]
-            for process in processes:
-                process.cpu_percent(None)
-            time.sleep(SETTLE_WINDOW_S)
-            busy = sum(process.cpu_percent(None) for process in processes if process.is_running())
-        except psutil.NoSuchProcess:
-            continue
-        if busy < QUIET_CPU_PERCENT and len(processes) == 1:
+        kernels = server.kernels()
+        busy = busy_percent(server.process.pid, kernels)
+        if busy is not None and busy < QUIET_CPU_PERCENT and not kernels:
             return
 
 

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,16 +260,22 @@ def settle(server: Server, timeout_s: float) -> None:
         if len(server.kernels()) < server.pool:
             time.sleep(SETTLE_WINDOW_S)
             continue
-        try:
-            processes = [psutil.Process(server.process.pid), *server.kernels()]
-            for process in processes:
-                process.cpu_percent(None)
-            time.sleep(SETTLE_WINDOW_S)
-            busy = sum(process.cpu_percent(None) for process in processes if process.is_running())
-        except psutil.NoSuchProcess:
-            continue  # a kernel ended while it was being looked at: look again
-        if busy < QUIET_CPU_PERCENT:
+        busy = busy_percent(server.process.pid, server.kernels())
+        if busy is not None and busy < QUIET_CPU_PERCENT:
             return
+
+
+def busy_percent(server_pid: int, kernels: Iterable[psutil.Process]) -> float | None:
+    """CPU the server and its kernels use over one settle window, or None when a kernel ended while
+    it was being looked at (look again)."""
+    try:
+        processes = [psutil.Process(server_pid), *kernels]
+        for process in processes:
+            process.cpu_percent(None)
+        time.sleep(SETTLE_WINDOW_S)
+        return sum(process.cpu_percent(None) for process in processes if process.is_running())
+    except psutil.NoSuchProcess:
+        return None
 
 
 def new_context(browser: Browser) -> BrowserContext:

@@ -67,6 +67,7 @@ __all__ = [
     "start_server",
     "stop_server",
     "voila_command",
+    "serve_over",
     "voila_over",
     "wait_ready",
     "write_failing_notebook",
@@ -217,9 +218,19 @@ def kernels_of(server_pid: int) -> dict[str, psutil.Process]:
 def voila_over(home: Path, log_dir: Path, notebook: Path | None = None) -> Iterator[str]:
     """Standalone Voila serving `notebook` (the dashboard by default) over the workbook in `home`,
     on a free port: yields its address, and stops it (and its kernels) afterwards."""
+    with serve_over(
+        home, log_dir, lambda port: voila_command(notebook or REPO_ROOT / DASHBOARD_NOTEBOOK, port)
+    ) as address:
+        yield address
+
+
+@contextlib.contextmanager
+def serve_over(home: Path, log_dir: Path, command: Callable[[int], list[str]]) -> Iterator[str]:
+    """`command(port)` run from the repository root over the workbook in `home`, on a free port:
+    yields its address, and stops it (and its kernels) afterwards."""
     port = free_port()
     server = start_server(
-        voila_command(notebook or REPO_ROOT / DASHBOARD_NOTEBOOK, port),
+        command(port),
         port=port,
         cwd=REPO_ROOT,
         env={**os.environ, "WORKBOOK_HOME": str(home)},

@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import re
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +20,7 @@ from playwright.sync_api import expect
 
 from workbook.cli import main as cli
 
-from .rig import PHONE_VIEWPORT, REPO_ROOT, assert_no_traceback, free_port, start_server, stop_server
+from .rig import PHONE_VIEWPORT, REPO_ROOT, assert_no_traceback, serve_over, voila_over
 
 pytestmark = pytest.mark.e2e
 
@@ -36,27 +37,9 @@ def notebooks_server(tmp_path_factory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("screens-home")
     with contextlib.redirect_stdout(io.StringIO()):
         assert cli(["--home", str(home), "demo"]) == 0
-    port = free_port()
-    command = [
-        str(REPO_ROOT / ".venv" / "bin" / "python") if (REPO_ROOT / ".venv").exists() else "python",
-        "-m",
-        "voila",
-        "notebooks",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-    ]
-    server = start_server(
-        command,
-        port=port,
-        cwd=REPO_ROOT,
-        env={**os.environ, "WORKBOOK_HOME": str(home)},
-        log_path=tmp_path_factory.mktemp("screens-log") / "voila.log",
-    )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_server(server)
+    # Voila over the notebooks folder (no path in the address but the notebook's own).
+    with voila_over(home, tmp_path_factory.mktemp("screens-log"), REPO_ROOT / "notebooks") as address:
+        yield address.rstrip("/")
 
 
 @pytest.mark.parametrize("notebook", list(SCREENS))
@@ -82,30 +65,22 @@ def test_a_step_notebook_reads_top_to_bottom(browser, notebooks_server, artifact
 def server_route(tmp_path_factory) -> Iterator[str]:
     """The Jupyter server from the repository root with Voila's extension, as on Binder."""
     home = tmp_path_factory.mktemp("route-home")
-    port = free_port()
-    command = [
-        str(REPO_ROOT / ".venv" / "bin" / "python") if (REPO_ROOT / ".venv").exists() else "python",
-        "-m",
-        "jupyter",
-        "server",
-        "--no-browser",
-        f"--port={port}",
-        "--IdentityProvider.token=",
-        "--ServerApp.ip=127.0.0.1",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    server = start_server(
-        command,
-        port=port,
-        cwd=REPO_ROOT,
-        env={**os.environ, "WORKBOOK_HOME": str(home)},
-        log_path=tmp_path_factory.mktemp("route-log") / "server.log",
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/voila/render/notebooks"
-    finally:
-        stop_server(server)
+
+    def command(port: int) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            "--no-browser",
+            f"--port={port}",
+            "--IdentityProvider.token=",
+            "--ServerApp.ip=127.0.0.1",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ]
+
+    with serve_over(home, tmp_path_factory.mktemp("route-log"), command) as address:
+        yield f"{address}voila/render/notebooks"
 
 
 def _follow_the_last_link(browser, base: str, notebook: str, words: str, opens: str, title: str) -> None:
