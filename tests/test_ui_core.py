@@ -20,6 +20,7 @@ from workbook.ui.fields import AnswerForm
 from workbook.ui.person import PersonPanel, day_counters
 from workbook.ui.readiness import ReadinessCard
 from workbook.ui.session import Session
+from workbook.ui.widgets import is_hidden
 
 STEPS = load_content().steps.pages()
 
@@ -55,7 +56,7 @@ def fill_form(panel: PersonPanel, name: str = "Robin", ended: date | None = date
 
 def test_the_person_form_opens_by_itself_in_an_empty_workbook(session):
     panel = PersonPanel(session)
-    assert panel.form.widget.layout.display is None
+    assert not is_hidden(panel.form.widget)
 
 
 def test_the_person_form_is_only_built_when_it_is_needed(session):
@@ -64,7 +65,7 @@ def test_the_person_form_is_only_built_when_it_is_needed(session):
     assert panel._form_slot.children == ()  # a workbook with people: the page starts without it
     panel.add.click()
     assert panel._form_slot.children == (panel.form.widget,)
-    assert panel.form.widget.layout.display is None and panel.form.editing is None
+    assert not is_hidden(panel.form.widget) and panel.form.editing is None
 
 
 def test_adding_a_person_stores_and_chooses_them(session):
@@ -156,7 +157,7 @@ def test_answers_come_back_when_the_person_is_chosen_again(session):
 
 def test_with_no_person_an_answer_is_not_stored_and_the_form_says_why(session):
     form = motives_form(session)
-    assert form.empty.layout.display is None
+    assert not is_hidden(form.empty)
     field = form.fields["accept_no"]
     field.control.value = "4"
     assert "Choose or add a person" in field.message.value

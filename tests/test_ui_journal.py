@@ -8,6 +8,7 @@ from workbook.model import Goal, JournalKind, Relationship, Situation, WhatHappe
 from workbook.store import Store
 from workbook.ui.journal import JournalView
 from workbook.ui.session import Session
+from workbook.ui.widgets import is_hidden
 
 
 class FakeClock:
@@ -99,27 +100,27 @@ def test_the_mood_chart_appears_at_two_check_ins() -> None:
     view, clock = a_view()
     view.mood.value = 2
     view.save_check_in.click()
-    assert view.chart.outputs == () and view.chart.layout.display == "none"
+    assert view.chart.outputs == () and is_hidden(view.chart)
     clock.now += timedelta(days=7)
     view.mood.value = 4
     view.save_check_in.click()
     [output] = view.chart.outputs
     assert output["data"]["image/png"]
-    assert view.chart.layout.display != "none"
+    assert not is_hidden(view.chart)
     assert "2, 4" in view.chart_summary.value
 
 
 def test_a_gentle_reminder_shows_when_the_last_check_in_is_over_a_week_old() -> None:
     view, clock = a_view()
-    assert view.overdue.layout.display == "none"  # never checked in: no nagging
+    assert is_hidden(view.overdue)  # never checked in: no nagging
     view.mood.value = 3
     view.save_check_in.click()
     clock.now += timedelta(days=7)
     view.refresh()
-    assert view.overdue.layout.display == "none"
+    assert is_hidden(view.overdue)
     clock.now += timedelta(days=1)
     view.refresh()
-    assert view.overdue.layout.display != "none"
+    assert not is_hidden(view.overdue)
 
 
 def test_the_journal_follows_the_chosen_person() -> None:

@@ -10,6 +10,7 @@ from workbook.model import CORE_IDS, Channel, Event, EventKind, Goal, Relationsh
 from workbook.store import Store
 from workbook.ui.message import MessageStudio
 from workbook.ui.session import Session
+from workbook.ui.widgets import is_hidden
 
 SELF_SERVING = {"motive_guilt", "motive_loneliness", "motive_boredom", "motive_attention"}
 PRESSURING = "Answer me now or this is your last chance"
@@ -65,7 +66,7 @@ def test_a_template_fills_the_name_exactly_as_typed() -> None:
 def test_a_template_with_a_shared_thing_asks_for_it_inline() -> None:
     studio, _clock = a_studio()
     studio.template.value = "shared_reminded_me"
-    assert studio.shared_box.layout.display != "none"
+    assert not is_hidden(studio.shared_box)
     studio.use.click()
     assert "share" in studio.template_message.value and studio.draft.value == ""
     studio.shared_thing.value = "that band we both like"
@@ -79,9 +80,9 @@ def test_a_template_never_replaces_a_draft_without_asking() -> None:
     studio.template.value = "check_in_hello"
     studio.use.click()
     assert studio.draft.value == "My own words"
-    assert studio.confirm.layout.display != "none"
+    assert not is_hidden(studio.confirm)
     studio.replace_no.click()
-    assert studio.draft.value == "My own words" and studio.confirm.layout.display == "none"
+    assert studio.draft.value == "My own words" and is_hidden(studio.confirm)
     studio.use.click()
     studio.replace_yes.click()
     assert studio.draft.value.startswith("Hi Sam, ")
@@ -165,9 +166,9 @@ def test_the_pause_is_remembered_and_starts_again_when_the_draft_changes() -> No
 def test_when_the_band_stops_contact_the_draft_is_for_writing_only() -> None:
     studio, _clock = a_studio(reflected=False)  # reflection not done: not yet
     assert studio.session.assessment().band.stops_contact
-    assert studio.stop_note.layout.display != "none"
+    assert not is_hidden(studio.stop_note)
     assert "do not send" in studio.stop_note.value
-    assert studio.pause_box.layout.display == "none"  # no talk of sending at all
+    assert is_hidden(studio.pause_box)  # no talk of sending at all
     studio.draft.value = "Things I wish I had said"
     assert studio.session.store.answers("Sam")[DRAFT_ID] == "Things I wish I had said"
 
@@ -175,7 +176,7 @@ def test_when_the_band_stops_contact_the_draft_is_for_writing_only() -> None:
 def test_when_contact_is_fine_there_is_no_stop_note() -> None:
     studio, _clock = a_studio()
     assert not studio.session.assessment().band.stops_contact
-    assert studio.stop_note.layout.display == "none" and studio.pause_box.layout.display != "none"
+    assert is_hidden(studio.stop_note) and not is_hidden(studio.pause_box)
 
 
 def test_no_ready_to_send_templates_when_the_answer_is_not_to_contact() -> None:
@@ -183,8 +184,8 @@ def test_no_ready_to_send_templates_when_the_answer_is_not_to_contact() -> None:
     session = studio.session
     session.store.add_event("Sam", Event(EventKind.BLOCKED, datetime(2026, 5, 1, 9), Channel.ALL))
     session.changed()
-    assert studio.chooser.layout.display == "none"
-    assert studio.stop_note.layout.display is None
+    assert is_hidden(studio.chooser)
+    assert not is_hidden(studio.stop_note)
     studio.use_template()
     assert studio.draft.value == ""
 
@@ -192,8 +193,8 @@ def test_no_ready_to_send_templates_when_the_answer_is_not_to_contact() -> None:
 def test_a_self_harm_draft_shows_the_support_card_in_place_of_the_score() -> None:
     studio, _clock = a_studio()
     studio.draft.value = "if something happens to me just know its not your fault x"
-    assert studio.support.layout.display != "none"
+    assert not is_hidden(studio.support)
     assert "116 123" in studio.support.value and "988" in studio.support.value
     assert "/ 100" not in studio.verdict.value
     studio.draft.value = "Hi Sam, I hope you're well."
-    assert studio.support.layout.display == "none"
+    assert is_hidden(studio.support)

@@ -26,6 +26,7 @@ from workbook.model import (
 from workbook.store import Store
 from workbook.ui.plan import PlanView
 from workbook.ui.session import Session
+from workbook.ui.widgets import is_hidden
 
 NOW = datetime(2026, 6, 1, 12, 0)
 GOOD_ANSWERS = {
@@ -96,10 +97,10 @@ def test_a_first_check_in_in_the_past_is_refused_inline_and_not_stored() -> None
 
 def test_the_plan_shows_a_gentle_note_until_they_reply_and_still_allows_planning() -> None:
     waiting = PlanView(a_session())
-    assert waiting.not_yet.layout.display != "none"
+    assert not is_hidden(waiting.not_yet)
     waiting.cadence.value = "weekly"
     assert waiting.session.store.plan("Sam") == {"cadence": "weekly"}
-    assert PlanView(a_session(replied=True)).not_yet.layout.display == "none"
+    assert is_hidden(PlanView(a_session(replied=True)).not_yet)
 
 
 def test_download_builds_reminders_on_the_right_dates_with_a_fixed_link() -> None:
@@ -172,7 +173,7 @@ def test_no_reminders_to_get_in_touch_when_they_asked_for_no_contact() -> None:
     session.store.add_event("Jo", Event(EventKind.ASKED_TO_STOP, datetime(2026, 5, 25, 9)))
     session.changed()
     view = PlanView(session)
-    assert view.download.layout.display == "none"
+    assert is_hidden(view.download)
     view.cadence.value = "weekly"
     view.first.value = date(2026, 6, 2)
     view.reminders.value = 3

@@ -24,6 +24,7 @@ from workbook.model import (
 from workbook.store import Store
 from workbook.ui.session import Session
 from workbook.ui.timeline import ROW_LIMIT, TimelineView
+from workbook.ui.widgets import is_hidden
 
 NOW = datetime(2026, 6, 1, 12, 0)
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -162,9 +163,9 @@ def test_a_reply_without_its_tone_is_refused_inline(session, view):
 
 def test_the_tone_is_asked_only_for_a_reply(view):
     view.form.kind.value = "sent"
-    assert view.form.tone_box.layout.display == "none"
+    assert is_hidden(view.form.tone_box)
     view.form.kind.value = "received"
-    assert view.form.tone_box.layout.display is None
+    assert not is_hidden(view.form.tone_box)
 
 
 def test_a_message_without_its_channel_is_refused_inline(session, view):
@@ -280,7 +281,7 @@ def test_a_long_log_shows_the_latest_rows_until_show_all(session, view):
     session.changed()
     assert len(view.rows) == ROW_LIMIT
     assert view.rows[0].event.at == start + timedelta(days=ROW_LIMIT + 69)
-    assert view.show_all.layout.display is None
+    assert not is_hidden(view.show_all)
 
     view.show_all.value = True
     assert len(view.rows) == ROW_LIMIT + 70
@@ -381,9 +382,9 @@ def test_the_view_carries_the_classes_the_browser_tests_look_for(view):
 
 def test_a_cold_reply_asks_whether_they_asked_for_anything(view: TimelineView):
     fill(view, "received", tone="neutral")
-    assert view.form.request_box.layout.display == "none"
+    assert is_hidden(view.form.request_box)
     view.form.tone.value = "negative"
-    assert view.form.request_box.layout.display != "none"
+    assert not is_hidden(view.form.request_box)
     assert view.form.save.disabled and "asked you for anything" in view.form.message.value
 
 

@@ -26,6 +26,7 @@ from workbook.ui.app import Dashboard
 from workbook.ui.fields import AnswerForm
 from workbook.ui.person import PersonPanel
 from workbook.ui.session import Session, set_session
+from workbook.ui.widgets import is_hidden
 
 NOW = datetime(2026, 6, 1, 12, 0)
 QID = "decision_what_happened"  # a text question on the dashboard's first step
@@ -119,10 +120,10 @@ def test_reload_reloads_the_forms_even_when_the_same_person_stays(tmp_path: Path
 def test_the_form_an_empty_workbook_opened_closes_when_someone_is_added_elsewhere(tmp_path: Path) -> None:
     session = Session(Store(tmp_path / "workbook.db"), clock=lambda: NOW)
     panel = PersonPanel(session)
-    assert panel.form.widget.layout.display is None
+    assert not is_hidden(panel.form.widget)
     Store(tmp_path / "workbook.db").add_person(situation("Robin"))
     session.reload()
-    assert panel.form.widget.layout.display == "none"
+    assert is_hidden(panel.form.widget)
     assert panel.selector.value == "Robin"
 
 
@@ -132,19 +133,19 @@ def test_a_form_the_person_opened_or_typed_in_is_never_closed_under_them(tmp_pat
     panel.form.name.value = "Sam"  # typing into the form the empty workbook offered
     Store(tmp_path / "workbook.db").add_person(situation("Robin"))
     session.reload()
-    assert panel.form.widget.layout.display is None and panel.form.name.value == "Sam"
+    assert not is_hidden(panel.form.widget) and panel.form.name.value == "Sam"
 
     panel.form.name.value = ""
     panel.form.signals[next(iter(panel.form.signals))].value = True  # a tick is something entered too
     Store(tmp_path / "workbook.db").add_person(situation("Alex"))
     session.reload()
-    assert panel.form.widget.layout.display is None
+    assert not is_hidden(panel.form.widget)
 
     panel.form.close()
     panel.add.click()  # asked for on purpose
     Store(tmp_path / "workbook.db").add_person(situation("Casey"))
     session.reload()
-    assert panel.form.widget.layout.display is None
+    assert not is_hidden(panel.form.widget)
 
 
 # ----------------------------------------------------------------------------- the dashboard

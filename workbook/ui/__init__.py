@@ -10,8 +10,7 @@ notebook needs them. The core never imports this package.
 
 from __future__ import annotations
 
-import ipywidgets as w
-
+from . import widgets as w
 from .session import Session, get_session, set_session
 
 __all__ = [

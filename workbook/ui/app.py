@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ipywidgets as w
 import traitlets
 
 from ..errors import WorkbookError
 from ..steps import StepStatus, StepWords, opening_page
+from . import widgets as w
 from .aria import ASIDE, BANNER, MAIN, NAV, PEOPLE, aria_script
 from .binder_notice import binder_notice
 from .fields import AnswerForm
@@ -215,7 +215,7 @@ class Dashboard:
         saves = any(part.startswith("section:") or part in SAVING_VIEWS for part in parts)
         name = self.session.person
         self.about.value = self.words.answers_about.format(name=name) if name and saves else ""
-        self.bar.layout.display = None if self.position.value or self.about.value else "none"
+        w.show(self.bar, bool(self.position.value or self.about.value))
 
     def _show_statuses(self) -> None:
         try:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import json
 
-import ipywidgets as w
+from . import widgets as w
 
 __all__ = [
     "ASIDE",
@@ -156,7 +156,8 @@ SCRIPT = f"""<script>
 
 def aria_script() -> w.Output:
     """The script above, as a widget to put next to the stylesheet (it runs once per page)."""
-    out = w.Output(layout=w.Layout(display="none"))
+    out = w.Output()
+    w.show(out, False)
     out.add_class("wb-aria")
     out.outputs = (
         {"output_type": "display_data", "data": {"text/html": SCRIPT, "text/plain": ""}, "metadata": {}},

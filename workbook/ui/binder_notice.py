@@ -14,8 +14,7 @@ import asyncio
 import html
 from collections.abc import Callable
 
-import ipywidgets as w
-
+from . import widgets as w
 from .data import export_download
 from .session import Session
 

@@ -7,11 +7,10 @@ here came from a file or a person, so it is shown as text or escaped.
 
 from __future__ import annotations
 
-import ipywidgets as w
-
 from ..errors import InvalidInput, WorkbookError
 from ..model import Person, quantity
 from ..transfer import dumps, parse_document
+from . import widgets as w
 from .fields import text_field
 from .session import Session
 from .theme import download_link, heading, note
@@ -26,7 +25,7 @@ def _passphrase_field(label: str, css_class: str) -> w.Password:
     """A passphrase input labelled with its words; it reports only on Enter or leaving the field."""
     field = w.Password(value="", description=label, continuous_update=False, layout=w.Layout(width="100%"))
     field.description_allow_html = False
-    field.style.description_width = "initial"
+    field.style = w.shared_style(w.Password, description_width="initial")
     field.add_class(css_class)
     return field
 
@@ -121,8 +120,8 @@ class DataPage(View):
                 self.confirm_field,
                 w.HBox([self.confirm_yes, self.confirm_no]).add_class("wb-wrap"),
             ],
-            layout=w.Layout(display="none"),
         )
+        w.show(self.confirm_box, False)
         self.delete_message = Message("help", "wb-delete-message")
         self._deleting: str | None = None  # "person" or "everything"
         self.delete_person.on_click(lambda _b: self.ask_delete("person"))
@@ -346,17 +345,17 @@ class DataPage(View):
             return
         self._deleting = what
         self.confirm_text.value = ""
-        self.confirm_field.layout.display = None if what == "everything" else "none"
+        w.show(self.confirm_field, what == "everything")
         self.confirm_prompt.value = (
             f"Delete {self.session.person} and everything you wrote about them?"
             if what == "person"
             else "Delete every person and everything you wrote? Type the words below to confirm."
         )
-        self.confirm_box.layout.display = None
+        w.show(self.confirm_box)
 
     def cancel_delete(self) -> None:
         self._deleting = None
-        self.confirm_box.layout.display = "none"
+        w.show(self.confirm_box, False)
         self.delete_message.value = "Nothing was deleted."
 
     def do_delete(self) -> None:
@@ -378,7 +377,7 @@ class DataPage(View):
         remaining = self.session.store.people()
         self.session.person = remaining[0] if remaining else None
         self._deleting = None
-        self.confirm_box.layout.display = "none"
+        w.show(self.confirm_box, False)
         self.export_link.value = ""
         self.csv_link.value = self.report_link.value = ""
         self.session.changed()

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import ipywidgets as w
-
 from ..errors import WorkbookError
 from ..model import CORE_IDS, AnswerValue
 from ..questions import Question, QuestionKind, Section
+from . import widgets as w
 from .aria import GROUP, LEGEND
 from .session import Session
 from .theme import note
@@ -68,7 +67,7 @@ def _labelled(control: w.DOMWidget, prompt: str) -> None:
     """The prompt as the input's own label: plain text, its full width (never cut off)."""
     control.description = prompt
     control.description_allow_html = False  # questions are text; nothing in them is markup
-    control.style.description_width = "initial"
+    control.style = w.shared_style(type(control), description_width="initial")
 
 
 def _field(
@@ -95,7 +94,7 @@ def _field(
     for cls in css:
         box.add_class(cls)
     if max_width:
-        box.layout.max_width = max_width
+        box.layout = w.Layout(max_width=max_width)
 
     def default_set(value: Any) -> None:
         control.value = value

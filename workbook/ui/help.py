@@ -10,9 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-import ipywidgets as w
-
 from ..messages import HelpRoute
+from . import widgets as w
 
 __all__ = ["help_footer", "render_routes"]
 

@@ -14,12 +14,11 @@ import base64
 import html
 from collections.abc import Sequence
 
-import ipywidgets as w
-
 from ..answer_keys import JOURNAL_DRAFT_ID
 from ..chart import DARK_PALETTE, LIGHT_PALETTE, ChartPalette, figure_pngs
 from ..errors import PersonNotFound, WorkbookError
 from ..model import JournalEntry, JournalKind, short_datetime
+from . import widgets as w
 from .fields import choice_field, long_text_field, text_field
 from .session import Session
 from .theme import note
@@ -281,12 +280,12 @@ class JournalView(View):
             bool(check_ins)
             and (self.session.today() - check_ins[-1].at.date()).days > self.words.remind_after_days
         )
-        self.overdue.layout.display = None if late else "none"
+        w.show(self.overdue, late)
 
     def _draw_chart(self, check_ins: list[JournalEntry]) -> None:
         if len(check_ins) < 2:
             self.chart.outputs = ()
-            self.chart.layout.display = "none"
+            w.show(self.chart, False)
             self.chart_summary.value = "Your chart appears after two check-ins." if check_ins else ""
             return
         light, dark = (
@@ -310,7 +309,7 @@ class JournalView(View):
                 "metadata": {},
             },
         )
-        self.chart.layout.display = None
+        w.show(self.chart)
         self.chart_summary.value = summary
 
     def _entry_row(self, entry_id: int, entry: JournalEntry) -> w.VBox:

@@ -19,14 +19,13 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-import ipywidgets as w
-
 from ..answer_keys import DRAFT_ID, READY_AT_ID
 from ..errors import WorkbookError
 from ..messages import MessageCheck, Support, check_message
 from ..model import Goal, WhatHappened, parse_datetime, quantity
 from ..plan import PlanWords, reread_opens_at
 from ..questions import Template, templates_for
+from . import widgets as w
 from .fields import dropdown_field, long_text_field, text_field
 from .session import Session
 from .theme import note
@@ -109,8 +108,8 @@ class MessageStudio(View):
         self.replace_no.on_click(lambda _b: self.answer_replace(False))
         self.confirm = w.HBox(
             [note("Replace your draft?", "prompt"), self.replace_yes, self.replace_no],
-            layout=w.Layout(display="none"),
         )
+        w.show(self.confirm, False)
         self.confirm.add_class("wb-wrap")
         self.confirm.add_class("wb-replace-confirm")
         self.template_message = Message("error")
@@ -140,7 +139,8 @@ class MessageStudio(View):
         self.verdict.add_class("wb-verdict")
         self.issues = w.VBox()
         self.issues.add_class("wb-issues")
-        self.support = w.HTML(layout=w.Layout(display="none"))
+        self.support = w.HTML()
+        w.show(self.support, False)
         self.support.add_class("wb-support")
 
         # -- the pause before sending
@@ -190,7 +190,7 @@ class MessageStudio(View):
             self.ready_at = parse_datetime(answers[READY_AT_ID]) if READY_AT_ID in answers else None
         except WorkbookError:
             self.ready_at = None
-        self.confirm.layout.display = "none"
+        w.show(self.confirm, False)
         for label in (self.template_message, self.draft_message, self.reread_note):
             label.help("")
         self._suited_for = None
@@ -204,10 +204,10 @@ class MessageStudio(View):
         person = self.session.current()
         assessment = self.session.assessment()
         stops = assessment is not None and assessment.band.stops_contact
-        self.stop_note.layout.display = None if stops else "none"
+        w.show(self.stop_note, stops)
         # Templates are ready-to-send messages: never offered when the answer is not to send.
-        self.chooser.layout.display = "none" if stops else None
-        self.pause_box.layout.display = "none" if stops or person is None else None
+        w.show(self.chooser, not stops)
+        w.show(self.pause_box, not (stops or person is None))
         if person is not None:
             self._offer_templates(person.situation.goal, person.situation.what_happened)
         self._show_pause()
@@ -227,11 +227,11 @@ class MessageStudio(View):
         chosen = self.templates.get(self.template.value)
         if chosen is None:
             self.template_note.value = "No template fits here; your own words are best anyway."
-            self.shared_box.layout.display = "none"
+            w.show(self.shared_box, False)
             return
         self.template_note.value = chosen.note
-        self.shared_box.layout.display = None if chosen.needs_shared_thing else "none"
-        self.confirm.layout.display = "none"
+        w.show(self.shared_box, chosen.needs_shared_thing)
+        w.show(self.confirm, False)
         self.template_message.error("")
 
     # -- templates
@@ -242,12 +242,12 @@ class MessageStudio(View):
         if assessment is not None and assessment.band.stops_contact:
             return
         if self.draft.value.strip():
-            self.confirm.layout.display = None
+            w.show(self.confirm)
             return
         self._fill()
 
     def answer_replace(self, replace: bool) -> None:
-        self.confirm.layout.display = "none"
+        w.show(self.confirm, False)
         if replace:
             self._fill()
 
@@ -303,18 +303,18 @@ class MessageStudio(View):
         except WorkbookError as error:
             self.verdict.value = html.escape(str(error))
             self.issues.children = []
-            self.support.layout.display = "none"
+            w.show(self.support, False)
             return
         if result is None:
             self.verdict.value = f'<span class="wb-help">{html.escape(self.words.message_empty)}</span>'
             self.issues.children = []
-            self.support.layout.display = "none"
+            w.show(self.support, False)
             return
         self.verdict.value = render_verdict(result, self.words)
         self.support.value = (
             render_support(result.support, self.words.support_title) if result.support else ""
         )
-        self.support.layout.display = None if result.support else "none"
+        w.show(self.support, result.support is not None)
         rows = []
         for issue in result.issues:
             row = w.HTML(render_issue(issue.excerpt, issue.explanation, issue.suggestion))
@@ -375,7 +375,7 @@ class MessageStudio(View):
     def _show_pause(self) -> None:
         waiting = self.ready_at is not None
         self.pause_note.help(self._minutes_text(self.words.pause_waiting) if waiting else "")
-        self.reread.layout.display = None if waiting else "none"
+        w.show(self.reread, waiting)
         self.reread.button_style = "success" if self.reread_open() else ""
         self.pause.disabled = waiting
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import ipywidgets as w
-
 from ..errors import WorkbookError
 from ..guidance import SAFETY_SIGNALS, STOP_SIGNAL_EVENTS
 from ..model import (
@@ -22,6 +20,7 @@ from ..model import (
     parse_enum,
     quantity,
 )
+from . import widgets as w
 from .fields import choice_field, date_field, dropdown_field, multi_field, text_field
 from .session import Session
 from .theme import note
@@ -126,8 +125,8 @@ class SituationForm:
                 w.HBox([self.save, self.cancel]).add_class("wb-wrap"),
                 self.message,
             ],
-            layout=w.Layout(display="none"),
         )
+        w.show(self.widget, False)
         self.widget.add_class("wb-card")
         self.widget.add_class("wb-situation-form")
 
@@ -149,7 +148,7 @@ class SituationForm:
         for signal, box in self.signals.items():
             box.value = bool(situation and signal in situation.signals)
         self.save.description = "Save changes" if name else "Save this person"
-        self.widget.layout.display = None
+        w.show(self.widget)
 
     def is_blank(self) -> bool:
         """Nothing entered yet (closing it then loses nothing)."""
@@ -157,7 +156,7 @@ class SituationForm:
         return not any(values) and self.goal.value is None and not any(b.value for b in self.signals.values())
 
     def close(self) -> None:
-        self.widget.layout.display = "none"
+        w.show(self.widget, False)
         self.message.value = ""
 
     def situation(self, today: date) -> Situation:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import ipywidgets as w
-
 from ..calendar import MAX_REMINDERS, reminders_ics
 from ..errors import WorkbookError
 from ..model import AnswerValue, Band, Channel, long_date, quantity
 from ..plan import CADENCE, CHANNEL, FIRST_CHECK_IN, IDEAS, REMINDERS, check_first_check_in
+from . import widgets as w
 from .fields import choice_field, date_field, dropdown_field, long_text_field, number_field
 from .session import Session
 from .theme import download_link, note
@@ -54,7 +53,7 @@ class PlanView(View):
         )
         first = date_field("First check-in")
         reminders = number_field("How many reminders?", value=DEFAULT_REMINDERS, low=1, high=MAX_REMINDERS)
-        reminders.control.layout.width = "8em"
+        reminders.control.layout = w.Layout(width="8em")
         self.cadence, self.channel, self.ideas = cadence.control, channel.control, ideas.control
         self.first, self.reminders = first.control, reminders.control
         for control, cls in (
@@ -133,9 +132,9 @@ class PlanView(View):
             return
         assessment = self.session.assessment()
         waiting_for_reply = assessment is not None and assessment.band is not Band.KEEP_GOING
-        self.not_yet.layout.display = None if waiting_for_reply else "none"
+        w.show(self.not_yet, waiting_for_reply)
         stops = assessment is not None and assessment.band.stops_contact
-        self.download.layout.display = "none" if stops else None
+        w.show(self.download, not stops)
         if stops:
             self._clear_reminders()
 

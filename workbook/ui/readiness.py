@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as w
-
 from ..guidance import GuidanceRules, help_pages_for
 from ..messages import HelpPage
 from ..model import Assessment, long_date, quantity
+from . import widgets as w
 from .help import render_routes
 from .session import Session
 from .view import View
@@ -158,7 +157,7 @@ class ReadinessCard(View):
             return
         self.html.value = render_summary(assessment, self.session.person, content.rules)
         self.details.value = render_details(assessment, content.rules, compact=True, pages=pages)
-        self.more.layout.display = None if assessment is not None else "none"
+        w.show(self.more, assessment is not None)
         band = None if assessment is None else f"wb-band-{assessment.band.value}"
         if band != self._band:
             if self._band:

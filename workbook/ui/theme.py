@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import ipywidgets as w
+from . import widgets as w
 
 __all__ = [
     "band_colours",
@@ -34,6 +34,8 @@ STYLE = """
    Every size, colour and gap below is a named variable (THEME): the type scale --wb-size-*, the
    spacing --wb-space-*, the colours --wb-* of the light and the dark theme. */
 .wb-stylesheet { display: none !important; }
+/* Shown or hidden by a class on the widget itself (widgets.show): layouts are shared. */
+.wb-hidden { display: none !important; }
 .wb-app, .wb-section { font-size: var(--wb-size-md); line-height: 1.5; color: var(--wb-text); }
 .wb-section { max-width: 760px; }
 .wb-app { max-width: 760px; margin: 0 auto; padding: var(--wb-space-2) var(--wb-space-3);

@@ -16,8 +16,6 @@ import html
 from collections.abc import Callable
 from datetime import date, datetime
 
-import ipywidgets as w
-
 from .. import chart
 from ..content import Labels
 from ..errors import InvalidInput, WorkbookError
@@ -35,6 +33,7 @@ from ..model import (
     quantity,
     short_datetime,
 )
+from . import widgets as w
 from .fields import choice_field, date_field, dropdown_field, text_field, time_field
 from .session import Session
 from .theme import heading, note
@@ -134,7 +133,7 @@ class EventForm:
         self.channel, self.tone, self.request = channel.control, tone.control, request.control
         self.note = note_field.control
         self.request_box = request.widget
-        self.request_box.layout.display = "none"
+        w.show(self.request_box, False)
         self.tone_box = w.VBox([tone.widget, self.request_box])
         self.save = w.Button(description="Log this event", button_style="primary", icon="check")
         self.save.add_class("wb-save-event")
@@ -148,7 +147,8 @@ class EventForm:
             (self.note, "note"),
         ):
             control.add_class(f"wb-event-{cls}")
-        self.cancel = w.Button(description="Cancel edit", layout=w.Layout(display="none"))
+        self.cancel = w.Button(description="Cancel edit")
+        w.show(self.cancel, False)
         self.cancel.add_class("wb-cancel-edit")
         self.message = Message("error")
         self.saved = Message("saved")
@@ -186,7 +186,7 @@ class EventForm:
         self._fill(kind=None, at=now, channel=None, tone=None, text="")
         self.editing = None
         self.save.description = "Log this event"
-        self.cancel.layout.display = "none"
+        w.show(self.cancel, False)
         self.message.value = ""
         self._pristine = True
         self.save.disabled = True  # nothing to save until something is chosen
@@ -196,7 +196,7 @@ class EventForm:
         self._fill(event.kind, event.at, event.channel, event.tone, event.note)
         self.editing = event_id
         self.save.description = "Save changes"
-        self.cancel.layout.display = None
+        w.show(self.cancel)
         self.saved.value = (
             f"Editing the event of {short_datetime(event.at)}: change what you need, then save."
         )
@@ -245,7 +245,7 @@ class EventForm:
         self.channel.options = options
         values = [value for _label, value in options]
         self.channel.value = current if current in values else ("" if kind in OPTIONAL_CHANNEL else None)
-        self.tone_box.layout.display = None if kind is EventKind.RECEIVED else "none"
+        w.show(self.tone_box, kind is EventKind.RECEIVED)
 
     def _asks_for_request(self) -> bool:
         """Only when adding a cold reply: an edited reply keeps the events already logged with it."""
@@ -256,7 +256,7 @@ class EventForm:
         )
 
     def _changed(self) -> None:
-        self.request_box.layout.display = None if self._asks_for_request() else "none"
+        w.show(self.request_box, self._asks_for_request())
         if self._loading:
             return
         self._pristine = False
@@ -327,7 +327,7 @@ class EventForm:
             return False
         self.editing = None
         self.save.description = "Log this event"
-        self.cancel.layout.display = "none"
+        w.show(self.cancel, False)
         self._loading = True
         try:
             self.note.value = ""
@@ -420,7 +420,8 @@ class TimelineView(View):
         self.chart = w.Output(layout=w.Layout(width="100%"))
         self.chart.add_class("wb-chart")
         self.form = EventForm(session, on_saved=session.changed, heading_level=heading_level + 1)
-        self.show_all = w.ToggleButton(value=False, description="Show all", layout=w.Layout(display="none"))
+        self.show_all = w.ToggleButton(value=False, description="Show all")
+        w.show(self.show_all, False)
         self.show_all.add_class("wb-show-all")
         self.show_all.observe(lambda _c: self._show_all_changed(), names="value")
         self.row_box = w.VBox([])
@@ -498,7 +499,7 @@ class TimelineView(View):
         for row in previous.values():
             row.close()
         self.row_box.children = [row.widget for row in self.rows] if events else [self.nothing_logged]
-        self.show_all.layout.display = None if len(events) > ROW_LIMIT else "none"
+        w.show(self.show_all, len(events) > ROW_LIMIT)
         self.show_all.description = (
             f"Show only the latest {ROW_LIMIT}" if self.show_all.value else f"Show all {len(events)} events"
         )

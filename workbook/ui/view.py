@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import ipywidgets as w
-
+from . import widgets as w
 from .session import Session
 
 __all__ = ["EMPTY_STATE", "Message", "View", "about_line"]
@@ -66,8 +65,8 @@ class View:
         """Show the body when a person is chosen, the empty state otherwise; say which."""
         chosen = self.session.current() is not None
         if self.empty is not None:
-            self.empty.layout.display = "none" if chosen else None
-            self.body.layout.display = None if chosen else "none"
+            w.show(self.empty, not (chosen))
+            w.show(self.body, chosen)
         return chosen
 
     def on_person(self, callback: Callable[[], None]) -> None:
@@ -90,7 +89,7 @@ def about_line(session: Session) -> w.Label:
     def show() -> None:
         name = session.person
         line.value = words.answers_about.format(name=name) if name and words else ""
-        line.layout.display = None if line.value else "none"
+        w.show(line, bool(line.value))
 
     session.observe(lambda _change: show(), names="person")
     show()
