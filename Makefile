@@ -38,9 +38,13 @@ browser:
 app: $(VENV)/.app
 	@$(PY) -m workbook.launch --port=$(PORT)
 
+# Two workers, a test file each at a time (its fixtures stay on one worker); the tests marked serial
+# (JupyterHub's spawns and culling, which time out when the machine is busy) run alone after.
+WORKERS ?= 2
 test: $(VENV)/.test browser
 	$(PY) -m ruff check workbook tests $(wildcard benchmarks)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile -m "not serial"
+	$(PY) -m pytest -m serial
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check workbook tests $(wildcard benchmarks)

@@ -138,6 +138,12 @@ def check_workbook(db: Path, reported: dict[str, set[int]], last_swap: int) -> d
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+        if raw.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+            # Killed while the very first writer was still creating it (each migration is its own
+            # transaction, so it stops between two): nothing can have been reported yet, since the
+            # writer reports only once its workbook is open. The next writer finishes the upgrade.
+            assert not any(reported.values()), "changes were reported into a workbook not yet made"
+            return {}
         events = {note for (note,) in raw.execute("SELECT note FROM events")}
         plan = {key for (key,) in raw.execute("SELECT key FROM plan")}
         journal = {text for (text,) in raw.execute("SELECT text FROM journal")}

@@ -56,7 +56,7 @@ from .rig import (
 )
 from .test_privacy import app_policy
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 
 HUB_CONFIG = REPO_ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 DASHBOARD_PATH = "voila/render/notebooks/dashboard.ipynb"
