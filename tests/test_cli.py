@@ -66,6 +66,23 @@ def test_check_message_json_shape_and_verdicts():
     assert result["score"] < 50
 
 
+def test_check_message_as_text_shows_the_help_lines_and_never_a_perfect_score():
+    """A person reading the plain output must see the free lines the advice points to, and a draft
+    with no issue is 'no pressure found', not 100."""
+    from workbook.content import load_content
+
+    routes = load_content().help_routes
+    worrying = run("check-message", "-", stdin=b"if you don't answer me I don't know what I'll do to myself")
+    assert worrying.returncode == 0
+    printed = worrying.stdout.decode()
+    assert "self_harm_pressure" in printed and "score" not in printed
+    crisis = [route for route in routes if route.contact]
+    assert crisis and all(route.contact in printed for route in crisis[:3])
+    assert printed.index(crisis[0].contact) < printed.index("self_harm_pressure")  # the help comes first
+    gentle = run("check-message", "Hi, I hope you are well. No need to reply.").stdout.decode()
+    assert gentle.startswith("No pressure found") and "100" not in gentle
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "words"),
     [

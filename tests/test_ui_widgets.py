@@ -97,3 +97,19 @@ def test_the_dashboard_builds_few_layouts_and_styles(names: tuple[str, ...]) -> 
         m for m in models() - before if isinstance(m, ipywidgets.Layout) and m.display == "none"
     ]
     assert not hidden_by_layout
+
+
+def test_every_widget_kind_the_app_builds_shares_its_layout() -> None:
+    """A kind used as `w.X(...)` but not made lean in widgets.py would silently get its own models."""
+    import re
+    from pathlib import Path
+
+    import ipywidgets
+
+    source = "\n".join(p.read_text("utf-8") for p in Path(w.__file__).parent.glob("*.py"))
+    kinds = set(re.findall(r"\bw\.([A-Z]\w+)\(", source)) - {"Layout"}
+    assert {"Button", "VBox", "Label"} <= kinds
+    for kind in sorted(kinds):
+        cls = getattr(w, kind)
+        assert cls is not getattr(ipywidgets, kind), f"w.{kind} is ipywidgets' own: add it to widgets.py"
+        assert cls().layout is w.shared_layout(), kind

@@ -109,13 +109,26 @@ def _check_message(args: argparse.Namespace) -> int:
     from .messages import check_message
 
     text = _read_stdin() if args.text == "-" else args.text
-    result = check_message(text, load_content().message_rules).to_dict()
+    content = load_content()
+    check = check_message(text, content.message_rules)
+    result = check.to_dict()
     if args.json:
         _print_json(result)
+        return 0
+    words = content.plan_words
+    if check.support is not None:  # help first, in place of the score, as the message studio shows it
+        print(f"{words.support_title}. {check.support.message}")
+        for route in check.support.routes:
+            print(f"  {route.name}: {route.contact} ({route.where})")
+        print()
+    if not check.issues:  # never a perfect score: the checker found no pressure, no more
+        print(f"{words.verdicts[check.verdict]}. {words.no_pressure_reread}")
+    elif check.support is not None:
+        print(words.verdicts[check.verdict])
     else:
-        print(f"{result['verdict'].replace('_', ' ')} (score {result['score']})")
-        for issue in result["issues"]:
-            print(f'  - {issue["code"]}: "{issue["excerpt"]}" -> {issue["suggestion"]}')
+        print(f"{words.verdicts[check.verdict]} (score {check.score} of 100)")
+    for issue in result["issues"]:
+        print(f'  - {issue["code"]}: "{issue["excerpt"]}" -> {issue["suggestion"]}')
     return 0
 
 

@@ -196,10 +196,17 @@ def dropdown_field(
 
 
 def number_field(
-    prompt: str, *, value: int, low: int, high: int, help: Help = None, css: Sequence[str] = ()
+    prompt: str,
+    *,
+    value: int,
+    low: int,
+    high: int,
+    help: Help = None,
+    css: Sequence[str] = (),
+    width: str = "auto",
 ) -> Field:
     """A whole number from `low` to `high` (the input refuses others by itself)."""
-    control = w.BoundedIntText(value=value, min=low, max=high, layout=w.Layout(width="auto"))
+    control = w.BoundedIntText(value=value, min=low, max=high, layout=w.Layout(width=width))
     _labelled(control, prompt)
     return _field(control, help, css, False)
 

@@ -52,8 +52,9 @@ class PlanView(View):
             placeholder="Things you both enjoy, questions you would like to ask them, small ideas",
         )
         first = date_field("First check-in")
-        reminders = number_field("How many reminders?", value=DEFAULT_REMINDERS, low=1, high=MAX_REMINDERS)
-        reminders.control.layout = w.Layout(width="8em")
+        reminders = number_field(
+            "How many reminders?", value=DEFAULT_REMINDERS, low=1, high=MAX_REMINDERS, width="8em"
+        )
         self.cadence, self.channel, self.ideas = cadence.control, channel.control, ideas.control
         self.first, self.reminders = first.control, reminders.control
         for control, cls in (

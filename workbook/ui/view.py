@@ -65,7 +65,7 @@ class View:
         """Show the body when a person is chosen, the empty state otherwise; say which."""
         chosen = self.session.current() is not None
         if self.empty is not None:
-            w.show(self.empty, not (chosen))
+            w.show(self.empty, not chosen)
             w.show(self.body, chosen)
         return chosen
 

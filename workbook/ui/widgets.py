@@ -52,8 +52,10 @@ __all__ = [
 HIDDEN = "wb-hidden"  # theme.py: display none
 
 
-class FrozenError(AttributeError):
-    """A shared layout or style was about to change: it would change every widget using it."""
+class FrozenError(RuntimeError):
+    """A shared layout or style was about to change: it would change every widget using it.
+
+    Not an AttributeError, so that no `except AttributeError` around a layout write can hide it."""
 
 
 class _Frozen:
@@ -80,7 +82,8 @@ _shared: dict[tuple[type, tuple[tuple[str, Any], ...]], _ipw.Widget] = {}
 def _shared_instance(klass: type, **values: Any) -> _ipw.Widget:
     key = (klass, tuple(sorted(values.items())))
     found = _shared.get(key)
-    if found is None or found.comm is None:  # never built, or closed (Widget.close_all)
+    closed = found is not None and (found.comm is None or getattr(found.comm, "_closed", False))
+    if found is None or closed:  # never built, or closed (Widget.close_all, or from the page's side)
         found = _frozen_class(klass)(**values)
         found._frozen = True
         _shared[key] = found
