@@ -139,6 +139,7 @@ class CacheControl(tornado.web.OutputTransform):
         return status_code, headers, chunk
 
 
+WEBSOCKET_COMPRESSION: dict[str, int] = {}  # tornado's defaults: zlib level 6, its own window
 GZIP_STORE_BYTES = 32 * 1024 * 1024  # compressed static files kept in memory; Voila's are about 3 MB
 
 
@@ -224,6 +225,11 @@ def install(app: tornado.web.Application) -> None:
             # tornado calls each entry with the request, once per response
             made: Callable[[HTTPServerRequest], Any] = partial(transform, base_url=base_url)
             transforms.append(made)
+    # The kernel's WebSocket too (permessage-deflate, when the browser offers it): the widgets'
+    # state is JSON that shrinks several times, and on a slow phone network it is the page's own
+    # bytes. jupyter server's kernel socket reads this setting at each connection.
+    if app.settings.get("websocket_compression_options") is None:  # jupyter server puts None there
+        app.settings["websocket_compression_options"] = WEBSOCKET_COMPRESSION
     _serve_versioned_static(app, base_url)
 
 

@@ -76,6 +76,7 @@ class Visit:
     url: str
     transfers: list[Transfer] = field(default_factory=list)
     websocket_bytes: int = 0  # frame payloads both ways, counted apart from HTTP
+    websocket_extensions: list[str] = field(default_factory=list)  # each socket's, as agreed
 
     @property
     def http_bytes(self) -> int:
@@ -130,11 +131,16 @@ def record_visit(page: Page, url: str) -> Visit:
     def frame(event: dict[str, Any]) -> None:
         visit.websocket_bytes += len(event["response"].get("payloadData", ""))
 
+    def handshake(event: dict[str, Any]) -> None:
+        headers = {name.lower(): value for name, value in event["response"].get("headers", {}).items()}
+        visit.websocket_extensions.append(headers.get("sec-websocket-extensions", ""))
+
     cdp.on("Network.responseReceived", received)
     cdp.on("Network.loadingFinished", finished)
     cdp.on("Network.requestServedFromCache", from_cache)
     cdp.on("Network.webSocketFrameReceived", frame)
     cdp.on("Network.webSocketFrameSent", frame)
+    cdp.on("Network.webSocketHandshakeResponseReceived", handshake)
     page.goto(url)
     wait_ready(page)
     page.wait_for_load_state("networkidle")
@@ -194,6 +200,10 @@ def assert_served_well(first: Visit, second: Visit, base_path: str = "/") -> Non
     assert api, "the page called no API: the check of API responses would pass by default"
     stored = [t.url for t in api if t.headers.get("cache-control") != caching.NEVER_STORE]
     assert not stored, f"API responses the browser may store: {stored}"
+    # The kernel's socket carries the widgets' state: compressed too (caching.WEBSOCKET_COMPRESSION).
+    assert first.websocket_extensions, "no WebSocket was opened: the kernel's socket went unchecked"
+    plain_sockets = [e for e in first.websocket_extensions if "permessage-deflate" not in e]
+    assert not plain_sockets, f"WebSockets without compression: {first.websocket_extensions}"
     fonts = [t.url for t in first.transfers if FONT_FILES.search(t.path)]
     assert not fonts, f"the page downloaded fonts it has inline (workbook/icons.py): {fonts}"
 
