@@ -179,7 +179,7 @@ body[data-voila] .jp-OutputArea-output:has(.wb-app, .wb-sticky) { overflow: visi
    question above, the box under it, across the column. */
 .wb-app .widget-text:has(> input[type="password"]),
 .wb-section .widget-text:has(> input[type="password"]) { flex-direction: column; align-items: stretch;
-    height: auto; max-width: 100%; }
+    height: auto; max-width: calc(100% - 4px); }  /* its 2px margins inside the column, border shown */
 .wb-app .widget-text:has(> input[type="password"]) > .widget-label,
 .wb-section .widget-text:has(> input[type="password"]) > .widget-label {
     width: auto !important; max-width: none; font-weight: 600; height: auto; line-height: 1.45;
