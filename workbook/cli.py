@@ -111,9 +111,8 @@ def _check_message(args: argparse.Namespace) -> int:
     text = _read_stdin() if args.text == "-" else args.text
     content = load_content()
     check = check_message(text, content.message_rules)
-    result = check.to_dict()
     if args.json:
-        _print_json(result)
+        _print_json(check.to_dict())
         return 0
     words = content.plan_words
     if check.support is not None:  # help first, in place of the score, as the message studio shows it
@@ -127,8 +126,8 @@ def _check_message(args: argparse.Namespace) -> int:
         print(words.verdicts[check.verdict])
     else:
         print(f"{words.verdicts[check.verdict]} (score {check.score} of 100)")
-    for issue in result["issues"]:
-        print(f'  - {issue["code"]}: "{issue["excerpt"]}" -> {issue["suggestion"]}')
+    for issue in check.issues:
+        print(f'  - {issue.code}: "{issue.excerpt}" -> {issue.suggestion}')
     return 0
 
 
