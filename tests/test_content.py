@@ -4,15 +4,17 @@ template never lets the caller's words act as anything but words."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from workbook.content import load_content, read_toml
+from workbook.content import DATA_DIR, load_content, read_toml
 from workbook.content.help import BinderNotice, binder_notice_from_mapping
 from workbook.content.questionnaire import questionnaire_from_mapping, templates_from_mapping
+from workbook.content.second_reader import second_reader_from_text
 from workbook.errors import ContentError, InvalidInput
 from workbook.model import CORE_IDS, MAX_TEXT_LENGTH, Goal, WhatHappened
 from workbook.questions import (
@@ -507,3 +509,37 @@ def test_a_malformed_binder_table_is_refused_naming_what_is_wrong(table, words):
         binder_notice_from_mapping(mapping, "help.toml")
     for word in words:
         assert word in str(caught.value)
+
+
+# --- The second reader's model file --------------------------------------------------------------
+
+SHIPPED_MODEL = json.loads((DATA_DIR / "second_reader.json").read_text("utf-8"))
+
+
+def test_the_shipped_model_loads_with_both_thresholds() -> None:
+    reader = second_reader_from_text(json.dumps(SHIPPED_MODEL))
+    assert 0.1 <= reader.look_at <= reader.raise_at < 1
+    assert reader.weights and reader.min_words >= reader.look_min_words >= 0
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"version": 1}, "version must be 2"),
+        ({"look_at": 0.9, "raise_at": 0.7}, "look_at"),
+        ({"look_at": 0.05}, "look_at"),
+        ({"look_at": "0.5"}, "look_at"),
+        ({"look_min_words": -1}, "look_min_words"),
+        ({"look_min_words": True}, "look_min_words"),
+        ({"min_words": 5000}, "min_words"),
+        ({"raise_at": 1.0}, "raise_at"),
+    ],
+)
+def test_a_damaged_model_is_refused_with_what_is_wrong(change: dict, words: str) -> None:
+    with pytest.raises(ContentError, match=words):
+        second_reader_from_text(json.dumps({**SHIPPED_MODEL, **change}))
+
+
+def test_a_model_that_is_not_json_is_refused() -> None:
+    with pytest.raises(ContentError, match="not valid JSON"):
+        second_reader_from_text('{"version": 2,')

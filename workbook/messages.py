@@ -80,6 +80,7 @@ class IssueCode(StrEnum):
     SELF_HARM = "self_harm"  # hurting oneself or not wanting to live, not tied to them
     SELF_HARM_PRESSURE = "self_harm_pressure"  # the same, tied to them or to their answer
     READS_AS_PRESSURE = "reads_as_pressure"  # the second reader's concern (second_reader.py)
+    SECOND_LOOK = "worth_a_second_look"  # its softer one: it leans towards pressure, less sure
 
 
 class Verdict(StrEnum):
@@ -358,20 +359,27 @@ def check_message(text: str, rules: MessageRules) -> MessageCheck:
 def _second_reading(
     issues: tuple[MessageIssue, ...], text: str, normalised: NormalisedText, rules: MessageRules
 ) -> tuple[MessageIssue, ...]:
-    """The second reader adds one concern where the rules found no pressure: it only ever adds."""
+    """The second reader adds one concern where the rules found no pressure: it only ever adds.
+
+    Sure enough, it says the draft reads as pressure; less sure, and where nothing at all was found,
+    it asks for a second look: its point is that such a draft is not shown as "no pressure found"."""
     reader = rules.second_reader
     if reader is None or any(issue.code in PRESSURING_CODES for issue in issues):
         return issues
-    if not reader.raises(normalised.text):
+    if reader.raises(normalised.text):
+        code = IssueCode.READS_AS_PRESSURE
+    elif not issues and reader.asks_a_second_look(normalised.text):
+        code = IssueCode.SECOND_LOOK
+    else:
         return issues
     start, end = reader.weightiest_sentence(normalised.text)
     while end > start and normalised.text[end - 1] in " \n":
         end -= 1
+    while start < end and normalised.text[start] in " \n":
+        start += 1
     if end <= start:
         return issues
-    concern = _make_issue(
-        rules.rule(IssueCode.READS_AS_PRESSURE), text, *normalised.original_span(start, end)
-    )
+    concern = _make_issue(rules.rule(code), text, *normalised.original_span(start, end))
     return tuple(sorted((*issues, concern), key=lambda i: (i.start, _CODE_ORDER[i.code])))
 
 

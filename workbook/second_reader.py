@@ -9,7 +9,10 @@ and triples and the letters inside words (so "ur", "you're" and "youre" share fe
 `python -m benchmarks.train_second_reader` on the tuning part of tests/data only, and shipped as
 data/second_reader.json. When it finds a draft close to the drafts that pressure, and the rules
 found nothing that pressures, it adds one issue (`reads_as_pressure`) on the sentence that weighs
-most. It never removes an issue and never lowers a verdict. Pure: no file, no clock, no randomness.
+most. Below that, where it is less sure but the draft still leans towards pressure, it asks for a
+second look (`worth_a_second_look`, which only needs work): a pressuring draft the rules miss should
+not come back as "no pressure found". It never removes an issue and never lowers a verdict. Pure: no
+file, no clock, no randomness.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class SecondReader:
     bias: float
     raise_at: float  # the probability at or above which it raises a concern
     min_words: int  # it reads only drafts this long: on a line or two it has too little to go on
+    look_at: float = 1.0  # the lower probability at which it asks for a second look
+    look_min_words: int = 0  # and the shortest draft it asks that of
 
     def probability(self, normalised: str) -> float:
         """How close this draft is to the labelled drafts that pressure, from 0 to 1."""
@@ -69,6 +74,12 @@ class SecondReader:
         if len(normalised.split()) < self.min_words:
             return False
         return self.probability(normalised) >= self.raise_at
+
+    def asks_a_second_look(self, normalised: str) -> bool:
+        """Less sure than `raises`, but leaning towards pressure: worth reading again."""
+        if len(normalised.split()) < self.look_min_words:
+            return False
+        return self.probability(normalised) >= self.look_at
 
     def weightiest_sentence(self, normalised: str) -> tuple[int, int]:
         """The sentence whose own features point most towards pressure: where the concern is shown."""

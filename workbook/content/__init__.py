@@ -38,7 +38,7 @@ from .questionnaire import questionnaire_from_mapping, templates_from_mapping
 from .second_reader import read_second_reader
 from .steps import steps_from_mapping
 
-__all__ = ["DATA_DIR", "Content", "Labels", "load_content", "read_toml"]
+__all__ = ["DATA_DIR", "Content", "Labels", "load_content", "phrase_rules_alone", "read_toml"]
 
 
 def _data_dir() -> Path:
@@ -89,6 +89,18 @@ def read_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
         raise ContentError(f"Content file {path} is missing.") from None
     except tomllib.TOMLDecodeError as error:
         raise ContentError(f"Content file {path} is not valid TOML: {error}") from None
+
+
+def phrase_rules_alone(data_dir: Path | None = None) -> MessageRules:
+    """The draft checker's rules without its second reader: what the reader's trainer judges
+    against, so training never depends on the model file it is about to replace."""
+    help_routes = help_routes_from_mapping(read_toml("help.toml", data_dir), source="help.toml")
+    return message_rules_from_mapping(
+        read_toml("message_checks.toml", data_dir),
+        help_routes,
+        source="message_checks.toml",
+        second_reader=None,
+    )
 
 
 @cache
