@@ -192,9 +192,14 @@ PHRASINGS = {
         "Most nights I feel there's no point in going on.",
         "Last year I thought about ending my life, and I'm getting help now.",
         "i was hurting myself for a while but im in treatment now",
+        "I probably won't be here much longer anyway.",
     ],
     IssueCode.SELF_HARM_PRESSURE: [
         "if something happens to me just know its not your fault x",
+        "Don't worry about Christmas. I probably won't be here by then anyway, "
+        "not that any of you would notice.",
+        "Maybe you'd all be better off without me around. "
+        "You've made it pretty clear that's what you want anyway.",
         "If you don't answer I don't know what I'll do to myself.",
         "You'll be sorry when I'm gone.",
         "i dont want to live without you",
@@ -612,6 +617,18 @@ def test_the_drafts_version_1_called_gentle_are_pressuring(text: str) -> None:
     result = check_message(text)
     assert result.verdict == Verdict.PRESSURING
     assert ISSUE_DRAFTS[text] <= {str(code) for code in result.codes}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't be here anyway, I'm at my sister's.",
+        "Not that any of you would notice, but I passed my driving test!",
+        "I won't be around that weekend anyway, so book whatever suits you.",
+    ],
+)
+def test_being_away_or_unnoticed_is_not_self_harm(text: str) -> None:
+    assert not {IssueCode.SELF_HARM, IssueCode.SELF_HARM_PRESSURE} & check_message(text).codes
 
 
 def test_a_warm_memory_with_you_were_is_not_blame() -> None:
