@@ -94,7 +94,11 @@ def _threshold(scores: list[float], rate: float, floor: float) -> float:
     ranked = sorted(scores, reverse=True)
     if not ranked:
         return floor
-    return max(floor, round(ranked[int(len(ranked) * rate)] + 1e-3, 3))
+    return max(floor, _just_above(ranked[int(len(ranked) * rate)]))
+
+
+def _just_above(score: float) -> float:
+    return round(score + 1e-3, 3)
 
 
 def train() -> dict:
@@ -134,18 +138,10 @@ def train() -> dict:
     weights, bias = _shipped_form(*_fit(rows, labels))
     # And never at a gentle draft it was taught on: the shipped model does not call any of the
     # labelled kind drafts it could change pressure.
-    taught = SecondReader(weights, bias, raise_at, MIN_WORDS, min(look_at, raise_at), LOOK_MIN_WORDS)
-    raise_at = max(
-        raise_at,
-        round(
-            max(
-                (taught.probability(t) for t, ok in zip(texts, open_to_concern, strict=True) if ok),
-                default=0.0,
-            )
-            + 1e-3,
-            3,
-        ),
-    )
+    taught = SecondReader(weights, bias, raise_at, MIN_WORDS)
+    taught_gentle = [taught.probability(t) for t, ok in zip(texts, open_to_concern, strict=True) if ok]
+    raise_at = max(raise_at, _just_above(max(taught_gentle, default=0.0)))
+    look_at = min(look_at, raise_at)
     return {
         "version": 2,
         "about": "The draft checker's second reader (workbook/second_reader.py), trained by "
@@ -153,7 +149,7 @@ def train() -> dict:
         "drafts": len(drafts),
         "raise_at": raise_at,
         "min_words": MIN_WORDS,
-        "look_at": min(look_at, raise_at),
+        "look_at": look_at,
         "look_min_words": LOOK_MIN_WORDS,
         "bias": bias,
         "weights": weights,
