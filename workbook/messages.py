@@ -530,12 +530,21 @@ def _too_long(text: str, normalised: NormalisedText, rules: MessageRules) -> lis
 
 
 def _jab_emoji(text: str, normalised: NormalisedText, rules: MessageRules) -> list[MessageIssue]:
-    """An eye-roll or an upside-down smile turns the line before it into a jab."""
+    """An eye-roll or an upside-down smile turns the line before it into a jab.
+
+    Not where the line laughs at the writer ("me, 6 months late, finally replying 🙃"): the
+    backhanded `not_when` phrases hold there as they do for the phrase rules.
+    """
     scanned = text[: rules.limits.scan_chars]
     rule = rules.rule(IssueCode.BACKHANDED)
+    exempt = [
+        normalised.original_span(*m.span())
+        for m in (rule.not_when.finditer(normalised.text) if rule.not_when else ())
+        if m.end() > m.start()
+    ]
     issues = []
     for index, char in enumerate(scanned):
-        if char in rules.jab_emoji:
+        if char in rules.jab_emoji and not any(a <= index < b for a, b in exempt):
             issues.append(_make_issue(rule, text, _sentence_start(scanned, index, reach=120), index + 1))
     return issues
 
