@@ -592,6 +592,27 @@ def test_a_pattern_that_matches_nothing_at_all_is_refused(mapping: dict) -> None
         message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
+@pytest.mark.parametrize("pattern", ["I never meant it", "you always (?:Forget|ignore)", "[A-Z]+ now"])
+def test_a_pattern_with_a_capital_letter_is_refused(mapping: dict, pattern: str) -> None:
+    # Drafts are read lower-cased, so a capital in a pattern could never match anything.
+    mapping["issues"]["blame"]["groups"][0]["patterns"].append(pattern)
+    with pytest.raises(ContentError, match=r"\[issues\.blame\] group .* pattern \d+.*lower case"):
+        message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
+
+
+@pytest.mark.parametrize("pattern", [r"you\W+always", r"\S+ never", r"\U0001F644 ok then", r"\u263A ok"])
+def test_an_escape_with_a_capital_is_not_a_capital_letter(mapping: dict, pattern: str) -> None:
+    mapping["issues"]["blame"]["groups"][0]["patterns"].append(pattern)
+    message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
+
+
+def test_capitals_in_a_draft_are_read_like_lower_case() -> None:
+    loud = check_message("YOU NEVER LISTENED AND YOU KNOW IT")
+    quiet = check_message("you never listened and you know it")
+    assert IssueCode.BLAME in loud.codes and IssueCode.BLAME in quiet.codes
+    assert IssueCode.SHOUTING in loud.codes
+
+
 def test_every_pattern_group_says_what_it_catches(mapping: dict) -> None:
     del mapping["issues"]["blame"]["groups"][1]["about"]
     with pytest.raises(ContentError, match=r"\[issues\.blame\] group 2.*about"):

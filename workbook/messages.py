@@ -331,8 +331,7 @@ def normalise(text: str) -> NormalisedText:
             if following.isalpha():
                 continue  # "don't" reads "dont", as many people type it anyway
         for char in swapped:
-            lower = char.lower()
-            chars.append(lower if len(lower) == 1 else char)
+            chars.append(char.lower()[0])  # "İ" lowers to two characters: keep one per place
             origin.append(index)
     return NormalisedText("".join(chars), tuple(origin))
 

@@ -27,6 +27,8 @@ __all__ = ["message_rules_from_mapping"]
 
 _SHORTHAND = re.compile(r"\{([a-z_]+)\}")
 _UNESCAPED_SPACE = re.compile(r"(?<!\\) ")
+# An escape such as \W, \S or \U0001F642 may hold a capital; outside one, a capital is a letter.
+_ESCAPE = re.compile(r"\\(?:U[0-9A-Fa-f]{8}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|N\{[^}]*\}|.)")
 # A pattern matches whole words: it starts where a word starts (which also keeps a long run of
 # punctuation cheap to scan), and where it ends on a letter the next character must not be one.
 _WHOLE_WORDS = r"(?<!\w)(?=\w)(?:{})(?:(?<=\w)(?!\w)|(?<!\w))"
@@ -212,8 +214,12 @@ def _expand(text: str, shorthands: Mapping[str, str], fail: Callable[[str], Cont
     else:
         raise fail("its shorthands refer to each other in a loop.")
     expanded = _UNESCAPED_SPACE.sub(lambda _: r"\s", expanded)
+    if any(char.isupper() for char in _ESCAPE.sub("", expanded)):
+        # The draft is lower-cased before it is read, so the patterns need no case folding, which
+        # would halve their speed on long text; a capital letter in one could never match.
+        raise fail(f"'{text}' has a capital letter: write patterns in lower case.")
     try:
-        bare = re.compile(expanded, re.IGNORECASE)
+        bare = re.compile(expanded)
     except re.error as error:
         raise fail(f"'{text}' is not a valid pattern ({error}).") from None
     if bare.match("") is not None:
@@ -224,6 +230,6 @@ def _expand(text: str, shorthands: Mapping[str, str], fail: Callable[[str], Cont
 def _join(expanded: list[str], fail: Callable[[str], ContentError]) -> re.Pattern[str]:
     """One regular expression for a list of checked patterns, matching whole words only."""
     try:
-        return re.compile(_WHOLE_WORDS.format("|".join(f"(?:{e})" for e in expanded)), re.IGNORECASE)
+        return re.compile(_WHOLE_WORDS.format("|".join(f"(?:{e})" for e in expanded)))
     except re.error as error:  # each compiled alone, so only a clash between them lands here
         raise fail(f"the patterns cannot be joined ({error}).") from None
