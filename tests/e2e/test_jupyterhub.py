@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 import psutil
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from .rig import (
     DESKTOP_VIEWPORT,
@@ -355,8 +356,19 @@ def log_in(browser: Browser, hub: Hub, account: str) -> tuple[BrowserContext, Pa
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", account)
     page.fill("#password_input", hub.password)
-    page.click("#login_submit")
-    page.wait_for_url(f"**/user/{account}/{DASHBOARD_PATH}*", timeout=SPAWN_TIMEOUT_MS)
+    # The culler may be stopping this server just as its person logs in again (it was idle for
+    # CULL_TIMEOUT_S while other tests ran): the hub then shows "Your server is stopping" and, once
+    # it has stopped, a Launch button. Do what a person would: wait, and press Launch.
+    page.click("#login_submit", no_wait_after=True)
+    dashboard = f"/user/{account}/{DASHBOARD_PATH}"
+    deadline = time.monotonic() + SPAWN_TIMEOUT_MS / 1000
+    while dashboard not in page.url:
+        assert time.monotonic() < deadline, f"{account} never reached the dashboard: {page.url}"
+        launch = page.locator("a#start")
+        with contextlib.suppress(PlaywrightError):
+            if launch.is_visible():
+                launch.click(no_wait_after=True)
+        page.wait_for_timeout(500)
     wait_ready(page, timeout=SPAWN_TIMEOUT_MS)
     # The app's voila.json reached this person's server (it names the page).
     assert page.title() == "Reconnect Workbook"
