@@ -171,3 +171,25 @@ def test_bytes_and_binder_benchmarks_start_servers_of_their_own(pytestconfig: py
         assert by_key[f"binder_kernel_cpu_{workbook}"].value > 0.1  # a real kernel's start and imports
         if binder.detail["environment"].startswith("quick run"):
             assert "stand-in" in binder.title  # a stand-in is never reported as the Binder build
+
+
+def test_the_phone_trace_counts_the_pages_own_main_thread_once() -> None:
+    """Nested events are not counted twice, and another thread's work (the browser's, a blank page's)
+    is not the page's."""
+    from benchmarks.phone_trace import main_thread
+
+    page, other = {"pid": 2, "tid": 1}, {"pid": 3, "tid": 1}
+    events = [
+        {**page, "ph": "X", "name": "RunTask", "ts": 0, "dur": 10_000},
+        {**page, "ph": "X", "name": "EvaluateScript", "ts": 1_000, "dur": 6_000},
+        {**page, "ph": "X", "name": "FunctionCall", "ts": 2_000, "dur": 3_000},  # inside the script
+        {**page, "ph": "X", "name": "RunTask", "ts": 20_000, "dur": 5_000},
+        {**page, "ph": "X", "name": "Layout", "ts": 21_000, "dur": 2_000},
+        {**page, "ph": "M", "name": "thread_name", "args": {"name": "CrRendererMain"}},
+        {**other, "ph": "X", "name": "RunTask", "ts": 0, "dur": 90_000},
+        {**other, "ph": "X", "name": "Paint", "ts": 0, "dur": 90_000},
+    ]
+    thread = main_thread(events)
+    assert thread.busy_ms == 15 and thread.span_ms == 25
+    assert thread.kinds_ms == {"script evaluation": 6, "function calls": 3, "layout": 2}
+    assert main_thread([]).busy_ms == 0
