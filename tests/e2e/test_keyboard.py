@@ -307,6 +307,32 @@ def test_every_question_is_found_by_its_own_words(browser: Browser, fresh_app: s
     page.close()
 
 
+def test_each_logged_events_buttons_say_which_event_they_are_for(browser: Browser, fresh_app: str) -> None:
+    """A screen reader lists a page's buttons by name: twenty "Edit"s would not say which is which."""
+    from .test_journey import log_event
+
+    page = browser.new_page(viewport=DESKTOP_VIEWPORT)
+    page.goto(fresh_app)
+    wait_ready(page)
+    _ensure_person(page)
+    page.locator(".wb-stepper button", has_text="Timeline").click()
+    expect(page.locator(".wb-event-form")).to_be_visible()
+    log_event(page, "I sent a message", "2026-03-14", "18:30", "Text or chat")
+    log_event(page, "I sent a message", "2026-04-02", "09:05", "Email")
+    rows = page.locator(".wb-event-row")
+    expect(rows).to_have_count(2)
+    for day in ("14 Mar", "2 Apr"):
+        row, said = rows.filter(has_text=day), rf"\w+ {day} 2026, \d\d:\d\d · I sent a message"
+        edit, delete = row.get_by_role("button", name="Edit"), row.get_by_role("button", name="Delete")
+        expect(edit).to_have_accessible_name(re.compile("^Edit " + said))
+        expect(delete).to_have_accessible_name(re.compile("^Delete " + said))
+        expect(edit).to_have_text("Edit")  # what a sighted person sees is unchanged
+    # Each name is unique on the page, so a list of buttons tells them apart.
+    names = rows.get_by_role("button").evaluate_all("bs => bs.map(b => b.getAttribute('aria-labelledby'))")
+    assert len(set(names)) == 4, names
+    page.close()
+
+
 def test_labels_landmarks_and_headings_pass_axe(browser: Browser, fresh_app: str) -> None:
     page = browser.new_page(viewport=DESKTOP_VIEWPORT)
     page.goto(fresh_app)

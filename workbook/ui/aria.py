@@ -20,7 +20,12 @@ keeps adding it as widgets draw and redraw (a `MutationObserver`):
   (the status from data/steps.toml) becomes part of its name, "Motives, complete", and the tooltip
   itself is dropped, so a screen reader does not say it twice;
 - a disclosure button (`DISCLOSURE`, the card's "Why this suggestion") says whether it is open
-  (`aria-expanded`) and which box it opens (`aria-controls`).
+  (`aria-expanded`) and which box it opens (`aria-controls`);
+- a button in a row of a list (`NAMED_ROW`, a logged event) is named by its own words and the
+  row's name (`ROW_NAME`), "Edit, 3 Dec 18:30 · I sent a message": a list of twenty "Edit" and
+  "Delete" buttons says nothing to someone who cannot see which line each sits on;
+- a button's icon (an icon-font glyph) is hidden from screen readers, which would otherwise read
+  its private character as part of the button's name.
 
 Two things that are not ARIA but need the same script, because Python cannot move the page: the
 stepper's row scrolls sideways to show the current step, and after "Next" the new step's start
@@ -49,14 +54,18 @@ __all__ = [
     "LANDMARKS",
     "LEGEND",
     "MAIN",
+    "NAMED_ROW",
     "NAV",
     "PEOPLE",
+    "ROW_NAME",
     "SCRIPT",
     "aria_script",
 ]
 
 GROUP = "wb-group"  # a box of related inputs (checkboxes): a fieldset
 DISCLOSURE = "wb-disclosure"  # a toggle button that opens the box after it
+NAMED_ROW = "wb-named-row"  # a row of a list whose buttons are named with the row
+ROW_NAME = "wb-row-name"  # inside a NAMED_ROW: the words that name it
 LEGEND = "wb-legend"  # the label that names its GROUP: the legend
 BANNER = "wb-header"  # the dashboard's title and what it is for
 PEOPLE = "wb-people-region"
@@ -124,6 +133,14 @@ SCRIPT = f"""<script>
       set(button, "aria-expanded", button.classList.contains("mod-active") ? "true" : "false");
       const box = button.parentElement && button.parentElement.querySelector(":scope > .wb-card-details-box");
       if (box) set(button, "aria-controls", idOf(box));
+    }}
+    for (const icon of document.querySelectorAll("button > i.fa")) set(icon, "aria-hidden", "true");
+    for (const row of document.querySelectorAll(".{NAMED_ROW}")) {{
+      const name = row.querySelector(".{ROW_NAME}");
+      if (!name || !name.textContent.trim()) continue;
+      for (const button of row.querySelectorAll("button")) {{
+        set(button, "aria-labelledby", idOf(button) + " " + idOf(name));
+      }}
     }}
     const shown = document.querySelector(".wb-main .wb-step-page > *");
     if (leftPage && shown && shown !== leftPage) {{

@@ -34,6 +34,7 @@ from ..model import (
     short_datetime,
 )
 from . import widgets as w
+from .aria import NAMED_ROW, ROW_NAME
 from .fields import choice_field, date_field, dropdown_field, text_field, time_field
 from .session import Session
 from .theme import heading, note
@@ -361,7 +362,7 @@ class EventRow:
             parts.append(labels(event.channel))
         if event.tone:
             parts.append(labels(event.tone))
-        text = f'<div class="wb-event-line"><b>{html.escape(parts[0])}</b> · '
+        text = f'<div class="wb-event-line {ROW_NAME}"><b>{html.escape(parts[0])}</b> · '
         text += " · ".join(html.escape(part) for part in parts[1:]) + "</div>"
         if event.note:
             text += f'<div class="wb-event-note">{html.escape(event.note)}</div>'
@@ -380,6 +381,7 @@ class EventRow:
         self.no: w.Button | None = None
         self.widget = w.VBox([self.text, self.buttons])
         self.widget.add_class("wb-event-row")
+        self.widget.add_class(NAMED_ROW)  # its buttons say which event they are for (aria.py)
         if flags:
             self.widget.add_class("wb-event-flagged")
 
