@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from workbook.cli import commands, main
+from workbook.content import load_content
+from workbook.messages import IssueCode
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "examples" / "demo.json"
@@ -75,12 +77,23 @@ def test_check_message_as_text_shows_the_help_lines_and_never_a_perfect_score():
     worrying = run("check-message", "-", stdin=b"if you don't answer me I don't know what I'll do to myself")
     assert worrying.returncode == 0
     printed = worrying.stdout.decode()
-    assert "self_harm_pressure" in printed and "score" not in printed
+    pressure = load_content().message_rules.rule(IssueCode.SELF_HARM_PRESSURE)
+    assert pressure.explanation in printed and "score" not in printed
     crisis = [route for route in routes if route.contact]
     assert crisis and all(route.contact in printed for route in crisis[:3])
-    assert printed.index(crisis[0].contact) < printed.index("self_harm_pressure")  # the help comes first
+    assert printed.index(crisis[0].contact) < printed.index(pressure.explanation)  # the help comes first
     gentle = run("check-message", "Hi, I hope you are well. No need to reply.").stdout.decode()
     assert gentle.startswith("No pressure found") and "100" not in gentle
+
+
+def test_check_message_as_text_names_each_issue_in_plain_words_never_by_code():
+    printed = run("check-message", "-", stdin=b"Why won't you answer me?? You owe me that.").stdout.decode()
+    rules = load_content().message_rules
+    for code in (IssueCode.DEMANDS_REPLY, IssueCode.ENTITLEMENT):
+        rule = rules.rule(code)
+        assert rule.explanation in printed and f"Try instead: {rule.suggestion}" in printed
+    assert "\"Why won't you answer me" in printed  # the words it is about, quoted as written
+    assert not any(code.value in printed for code in IssueCode), printed
 
 
 @pytest.mark.parametrize(

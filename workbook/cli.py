@@ -126,8 +126,8 @@ def _check_message(args: argparse.Namespace) -> int:
         print(words.verdicts[check.verdict])
     else:
         print(f"{words.verdicts[check.verdict]} (score {check.score} of 100)")
-    for issue in check.issues:
-        print(f'  - {issue.code}: "{issue.excerpt}" -> {issue.suggestion}')
+    for issue in check.issues:  # in plain words, as the message studio shows them: never a code name
+        print(f'\n  "{issue.excerpt}"\n    {issue.explanation}\n    Try instead: {issue.suggestion}')
     return 0
 
 
