@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -60,7 +61,7 @@ def main_thread(events: list[dict]) -> MainThread:
     thread = counts.most_common(1)[0][0]
     tasks = sorted(
         (e for e in events if (e.get("pid"), e.get("tid")) == thread and e.get("ph") == "X" and "dur" in e),
-        key=lambda e: e["ts"],
+        key=lambda e: (e["ts"], -e["dur"]),  # a task before the events it holds that start with it
     )
     top, end = [], -1.0
     for event in tasks:
@@ -127,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in servers:
             rig.stop_server(server.process)
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

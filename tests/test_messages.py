@@ -592,7 +592,9 @@ def test_a_pattern_that_matches_nothing_at_all_is_refused(mapping: dict) -> None
         message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
 
 
-@pytest.mark.parametrize("pattern", ["I never meant it", "you always (?:Forget|ignore)", "[A-Z]+ now"])
+@pytest.mark.parametrize(
+    "pattern", ["I never meant it", "you always (?:Forget|ignore)", "[A-Z]+ now", r"\x41 fine", "\u01c5 x"]
+)
 def test_a_pattern_with_a_capital_letter_is_refused(mapping: dict, pattern: str) -> None:
     # Drafts are read lower-cased, so a capital in a pattern could never match anything.
     mapping["issues"]["blame"]["groups"][0]["patterns"].append(pattern)
@@ -604,6 +606,25 @@ def test_a_pattern_with_a_capital_letter_is_refused(mapping: dict, pattern: str)
 def test_an_escape_with_a_capital_is_not_a_capital_letter(mapping: dict, pattern: str) -> None:
     mapping["issues"]["blame"]["groups"][0]["patterns"].append(pattern)
     message_rules_from_mapping(mapping, HELP, source="message_checks.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("I'll k\u0131ll myself if you don't answer", IssueCode.SELF_HARM_PRESSURE),  # a Turkish keyboard's i
+        ("You never l\u0131sten to me.", IssueCode.BLAME),
+        ("You alway\u017f do thi\u017f, you never li\u017ften.", IssueCode.BLAME),  # the long s
+    ],
+)
+def test_letters_that_read_as_i_and_s_are_read_as_i_and_s(text: str, code: IssueCode) -> None:
+    assert code in check_message(text).codes
+
+
+def test_an_eye_roll_after_a_line_about_someone_else_is_a_jab_even_after_me_late() -> None:
+    jab = check_message("Me, late as usual, since someone never bothered to tell me anything \U0001f644")
+    assert IssueCode.BACKHANDED in jab.codes
+    joke = check_message("me, 6 months late, finally replying \U0001f643 hope you're well")
+    assert IssueCode.BACKHANDED not in joke.codes
 
 
 def test_capitals_in_a_draft_are_read_like_lower_case() -> None:

@@ -170,3 +170,20 @@ def test_words_in_progress_are_saved_as_typed_and_stay_with_their_person() -> No
     assert again.text.value == "Dear Sam, half a letter"
     view.keep_entry()
     assert JOURNAL_DRAFT_ID not in session.store.answers("Sam")
+
+
+def test_each_entrys_delete_button_is_named_with_the_entry_for_a_screen_reader() -> None:
+    """aria.py names a NAMED_ROW's buttons with its ROW_NAME: each row must carry both."""
+    from workbook.ui.aria import NAMED_ROW, ROW_NAME
+
+    view, clock = a_view()
+    for text in ("first", "second"):
+        view.text.value = text
+        view.keep.click()
+        clock.now += timedelta(hours=1)
+    names = []
+    for row in view.entries.children:
+        assert NAMED_ROW in row._dom_classes
+        [name] = [child for child in row.children if ROW_NAME in child._dom_classes]
+        names.append(name.value)
+    assert len(set(names)) == 2 and all("2026" in name for name in names)  # tells the rows apart

@@ -276,6 +276,11 @@ class MessageRules:
 # --- Normalisation ------------------------------------------------------------------------------
 
 _CHARACTER_SWAPS = {
+    # Letters that lower-casing leaves alone but that read as i and s: the dotless i of a Turkish
+    # keyboard (where "i" is typed "ı") and the long s. (The patterns once matched them by case
+    # folding; they read the lower-cased text as it is now, so the text says it.)
+    "\u0131": "i",
+    "\u017f": "s",
     "\u2018": "'",
     "\u2019": "'",
     "\u201a": "'",

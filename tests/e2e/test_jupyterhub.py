@@ -370,9 +370,9 @@ def _log_in_on(page: Page, hub: Hub, account: str) -> None:
     # CULL_TIMEOUT_S while other tests ran): the hub then shows "Your server is stopping" and, once
     # it has stopped, a Launch button. Do what a person would: wait, and press Launch.
     page.click("#login_submit", no_wait_after=True)
-    dashboard = f"/user/{account}/{DASHBOARD_PATH}"
+    dashboard = f"/user/{account}/{DASHBOARD_PATH}"  # the server's page, not the hub's /hub/user/...
     deadline = time.monotonic() + SPAWN_TIMEOUT_MS / 1000
-    while dashboard not in page.url:
+    while not urlsplit(page.url).path.startswith(dashboard):
         assert time.monotonic() < deadline, f"{account} never reached the dashboard: {page.url}"
         launch = page.locator("a#start")
         with contextlib.suppress(PlaywrightError):

@@ -27,8 +27,21 @@ __all__ = ["message_rules_from_mapping"]
 
 _SHORTHAND = re.compile(r"\{([a-z_]+)\}")
 _UNESCAPED_SPACE = re.compile(r"(?<!\\) ")
-# An escape such as \W, \S or \U0001F642 may hold a capital; outside one, a capital is a letter.
-_ESCAPE = re.compile(r"\\(?:U[0-9A-Fa-f]{8}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|N\{[^}]*\}|.)")
+# An escape such as \W, \S or \U0001F642 may hold a capital that is not a letter; a character
+# written as a code (\x41, \u0041, \U00000041) is the letter it names.
+_ESCAPE = re.compile(r"\\(?:U([0-9A-Fa-f]{8})|u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|N\{[^}]*\}|.)")
+
+
+def _has_capital(pattern: str) -> bool:
+    """A letter lower-casing would change (capitals and titlecase letters), outside escapes."""
+
+    def named(match: re.Match[str]) -> str:
+        code = next((group for group in match.groups() if group), None)
+        return chr(int(code, 16)) if code else ""
+
+    return any(char != char.lower() for char in _ESCAPE.sub(named, pattern))
+
+
 # A pattern matches whole words: it starts where a word starts (which also keeps a long run of
 # punctuation cheap to scan), and where it ends on a letter the next character must not be one.
 _WHOLE_WORDS = r"(?<!\w)(?=\w)(?:{})(?:(?<=\w)(?!\w)|(?<!\w))"
@@ -214,7 +227,7 @@ def _expand(text: str, shorthands: Mapping[str, str], fail: Callable[[str], Cont
     else:
         raise fail("its shorthands refer to each other in a loop.")
     expanded = _UNESCAPED_SPACE.sub(lambda _: r"\s", expanded)
-    if any(char.isupper() for char in _ESCAPE.sub("", expanded)):
+    if _has_capital(expanded):
         # The draft is lower-cased before it is read, so the patterns need no case folding, which
         # would halve their speed on long text; a capital letter in one could never match.
         raise fail(f"'{text}' has a capital letter: write patterns in lower case.")

@@ -19,6 +19,7 @@ from ..chart import DARK_PALETTE, LIGHT_PALETTE, ChartPalette, figure_pngs
 from ..errors import PersonNotFound, WorkbookError
 from ..model import JournalEntry, JournalKind, short_datetime
 from . import widgets as w
+from .aria import NAMED_ROW, ROW_NAME
 from .fields import choice_field, long_text_field, text_field
 from .session import Session
 from .theme import note
@@ -316,7 +317,9 @@ class JournalView(View):
         title = f"{self.labels(entry.kind)} · {short_datetime(entry.at)}"
         if entry.mood is not None:
             title += f" · {entry.mood} - {self.words.moods[entry.mood - 1]}"
-        parts: list[w.Widget] = [note(title, "help")]
+        name = note(title, "help")
+        name.add_class(ROW_NAME)  # its Delete button says which entry it is for (aria.py)
+        parts: list[w.Widget] = [name]
         if entry.text:
             body = w.HTML(f'<div class="wb-pre-wrap">{html.escape(entry.text)}</div>')
             body.add_class("wb-journal-entry-text")
@@ -337,5 +340,6 @@ class JournalView(View):
             parts.append(delete)
         row = w.VBox(parts)
         row.add_class("wb-journal-entry")
+        row.add_class(NAMED_ROW)
         row.add_class(f"wb-journal-{entry.kind.value}")
         return row
