@@ -28,6 +28,16 @@ def a_view(name: str = "Sam") -> tuple[JournalView, FakeClock]:
     return JournalView(Session(store, clock=clock)), clock
 
 
+def view_with_entries(*texts: str) -> JournalView:
+    """A view with these entries kept an hour apart, in this order."""
+    view, clock = a_view()
+    for text in texts:
+        view.text.value = text
+        view.keep.click()
+        clock.now += timedelta(hours=1)
+    return view
+
+
 def kinds(view: JournalView) -> list[JournalKind]:
     return [entry.kind for _id, entry in view.session.store.journal(view.session.person)]
 
@@ -54,11 +64,7 @@ def test_empty_writing_is_refused_inline_and_nothing_is_stored() -> None:
 
 
 def test_entries_are_listed_newest_first() -> None:
-    view, clock = a_view()
-    for text in ("first", "second"):
-        view.text.value = text
-        view.keep.click()
-        clock.now += timedelta(hours=1)
+    view = view_with_entries("first", "second")
     shown = [row.children[1].value for row in view.entries.children]
     assert "second" in shown[0] and "first" in shown[1]
 
@@ -176,11 +182,7 @@ def test_each_entrys_delete_button_is_named_with_the_entry_for_a_screen_reader()
     """aria.py names a NAMED_ROW's buttons with its ROW_NAME: each row must carry both."""
     from workbook.ui.aria import NAMED_ROW, ROW_NAME
 
-    view, clock = a_view()
-    for text in ("first", "second"):
-        view.text.value = text
-        view.keep.click()
-        clock.now += timedelta(hours=1)
+    view = view_with_entries("first", "second")
     names = []
     for row in view.entries.children:
         assert NAMED_ROW in row._dom_classes
